@@ -1,0 +1,5 @@
+"""kube-controller-manager and its controllers."""
+
+from .manager import ControllerManager, CONTROLLERS
+
+__all__ = ["ControllerManager", "CONTROLLERS"]
