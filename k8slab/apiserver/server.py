@@ -223,10 +223,10 @@ class APIServer:
 
         validate_or_raise(obj, old)
 
-    def _defaults(self, obj: dict) -> None:
+    def _defaults(self, obj: dict, create: bool = True) -> None:
         from ..api.defaults import apply_defaults
 
-        apply_defaults(obj)
+        apply_defaults(obj, create=create)
 
     # ------------------------------------------------------------------ create
     def create(self, resource: str | ResourceInfo, namespace: str | None, obj: dict, *, source: str = "client",
@@ -379,7 +379,7 @@ class APIServer:
         if ri.namespaced:
             md["namespace"] = omd["namespace"]
         if subresource is None:
-            self._defaults(new)
+            self._defaults(new, create=False)
         strategy.prepare_for_update(ri.kind, new, old, subresource)
         if subresource == "status":
             # status writes keep metadata as stored (labels/annotations move only via the main resource)
