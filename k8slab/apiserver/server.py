@@ -631,25 +631,30 @@ class APIServer:
             return False
         return True
 
-    def _event_for(self, w: _Watch, ev: WatchEvent) -> tuple[str, dict] | None:
-        """The event ``w`` sees: selector transitions become ADDED/DELETED, as the cacher does."""
-        cur = self._decode(ev.kv) if ev.type == "PUT" else None
-        prev = None
-        if ev.prev_kv is not None:
-            prev = self._decode(ev.prev_kv)
-        new_match = self._matches(w, cur)
-        old_match = self._matches(w, prev)
+    def _event_for(self, w: _Watch, ev: WatchEvent, decoded: "_Decoded | None" = None) -> tuple[str, dict] | None:
+        """The event ``w`` sees: selector transitions become ADDED/DELETED, as the cacher does.
+
+        Matching uses one shared decoding of the event (``decoded``); the object handed to
+        the watcher is decoded afresh, so no two watchers share a dict.
+        """
+        d = decoded or _Decoded(self, ev)
+        if w.namespace is None and w.label_selector is None and w.field_selector is None:
+            new_match, old_match = ev.type == "PUT", ev.prev_kv is not None
+        else:
+            new_match = self._matches(w, d.cur)
+            old_match = self._matches(w, d.prev)
         if ev.type == "DELETE":
             if old_match:
-                prev["metadata"]["resourceVersion"] = str(ev.kv.mod_revision)
-                return ("DELETED", prev)
+                obj = self._decode(ev.prev_kv)
+                obj["metadata"]["resourceVersion"] = str(ev.kv.mod_revision)
+                return ("DELETED", obj)
             return None
         if new_match and old_match:
-            return ("MODIFIED", cur)
+            return ("MODIFIED", self._decode(ev.kv))
         if new_match:
-            return ("ADDED", cur)
+            return ("ADDED", self._decode(ev.kv))
         if old_match:
-            return ("DELETED", cur)
+            return ("DELETED", self._decode(ev.kv))
         return None
 
     def _on_store_event(self, ev: WatchEvent) -> None:
@@ -657,17 +662,18 @@ class APIServer:
         if ri is None:
             return
         watchers = list(self._watches.get(ri.plural, ()))
+        decoded = _Decoded(self, ev)
         if ri.plural == "pods" and self._node_watches:
             nodes = set()
-            for kv in (ev.kv, ev.prev_kv):
-                if kv is not None and kv.value:
-                    n = json.loads(kv.value).get("spec", {}).get("nodeName")
+            for obj in (decoded.cur, decoded.prev):
+                if obj is not None:
+                    n = obj.get("spec", {}).get("nodeName")
                     if n:
                         nodes.add(n)
             for n in sorted(nodes):
                 watchers.extend(self._node_watches.get(n, ()))
         for w in watchers:
-            out = self._event_for(w, ev)
+            out = self._event_for(w, ev, decoded)
             if out is not None:
                 self._deliver(w, *out)
 
@@ -693,6 +699,30 @@ class APIServer:
             if self.store.get(self.key(res.for_plural("namespaces"), None, ns)) is None:
                 self.create("namespaces", None, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}},
                             source=self.name)
+
+
+class _Decoded:
+    """One event's current and previous objects, decoded at most once, for selector matching."""
+
+    __slots__ = ("_server", "_ev", "_cur", "_prev")
+    _UNSET = object()
+
+    def __init__(self, server: "APIServer", ev: WatchEvent):
+        self._server = server
+        self._ev = ev
+        self._cur = self._prev = self._UNSET
+
+    @property
+    def cur(self) -> dict | None:
+        if self._cur is self._UNSET:
+            self._cur = self._server._decode(self._ev.kv) if self._ev.type == "PUT" else None
+        return self._cur
+
+    @property
+    def prev(self) -> dict | None:
+        if self._prev is self._UNSET:
+            self._prev = self._server._decode(self._ev.prev_kv) if self._ev.prev_kv is not None else None
+        return self._prev
 
 
 class _Fields:

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from .client import Client
 from .events import EventRecorder
-from .informer import Informer
+from .informer import Informer, SharedInformerFactory
 from .workqueue import WorkQueue
 
 
@@ -26,12 +26,16 @@ class ComponentContext:
     call_later: Callable[..., Any]
     rng: random.Random
     recorder: EventRecorder
+    informers: SharedInformerFactory | None = None
 
     @property
     def now(self) -> float:
         return self.client.now
 
     def informer(self, resource: str, namespace: str | None = None, **kw: Any) -> Informer:
+        """An informer for ``resource``: the process's shared one when the component has a factory."""
+        if self.informers is not None:
+            return self.informers.informer(resource, namespace, **kw)
         return Informer(self.client, resource, namespace, **kw)
 
     def workqueue(self, name: str, process: Callable[[str], None], **kw: Any) -> WorkQueue:

@@ -44,7 +44,12 @@ class Informer:
         self._handlers.append((on_add, on_update, on_delete))
 
     def add_index(self, name: str, fn: Callable[[dict], list[str]]) -> None:
-        """An index: ``fn(obj)`` gives the values under which ``by_index(name, value)`` finds it."""
+        """An index: ``fn(obj)`` gives the values under which ``by_index(name, value)`` finds it.
+
+        On a shared informer the first definition of a name wins (users agree on its meaning).
+        """
+        if name in self._indexers:
+            return
         self._indexers[name] = fn
         idx: dict[str, set[str]] = {}
         for k, obj in self._items.items():
@@ -53,7 +58,9 @@ class Informer:
         self._indices[name] = idx
 
     def start(self) -> None:
-        """List, then watch from the list's resourceVersion."""
+        """List, then watch from the list's resourceVersion (a no-op when already running)."""
+        if self._watch is not None:
+            return
         lst = self.client.list(self.resource, self.namespace, label_selector=self.label_selector,
                                field_selector=self.field_selector)
         self.resource_version = lst["metadata"]["resourceVersion"]
@@ -151,3 +158,26 @@ class Informer:
         """Relist after a watch failure (410 Gone), as the reflector does."""
         self.stop()
         self.start()
+
+
+class SharedInformerFactory:
+    """One informer per (resource, namespace, selectors), shared by the components of a process.
+
+    upstream: staging/src/k8s.io/client-go/informers/factory.go. kube-controller-manager's
+    controllers share one pods informer, one ReplicaSets informer and so on; each keeps
+    its own handlers and reads the same cache (which nobody may mutate).
+    """
+
+    def __init__(self, client: Client):
+        self.client = client
+        self._informers: dict[tuple, Informer] = {}
+
+    def informer(self, resource: str, namespace: str | None = None, *, label_selector: str | None = None,
+                 field_selector: str | None = None) -> Informer:
+        key = (resource, namespace, label_selector, field_selector)
+        inf = self._informers.get(key)
+        if inf is None:
+            inf = Informer(self.client, resource, namespace, label_selector=label_selector,
+                           field_selector=field_selector)
+            self._informers[key] = inf
+        return inf

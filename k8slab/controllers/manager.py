@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..client.context import ComponentContext
+from ..client.informer import SharedInformerFactory
 from .deployment import DeploymentController
 from .garbage_collector import GarbageCollector
 from .node_lifecycle import NodeLifecycleController
@@ -37,9 +38,14 @@ class ControllerManager:
     def __init__(self, make_context: Callable[[str], ComponentContext], options: dict | None = None):
         options = options or {}
         self.controllers: dict[str, object] = {}
+        shared_ctx = make_context(self.name)
+        # one informer per resource for the whole process, listing and watching as kube-controller-manager
+        self.informers = SharedInformerFactory(shared_ctx.client)
         for name, factory in CONTROLLERS:
             kw = options.get(name, {})
-            self.controllers[name] = factory(make_context(name), **kw)
+            ctx = make_context(name)
+            ctx.informers = self.informers
+            self.controllers[name] = factory(ctx, **kw)
 
     def start(self) -> None:
         for c in self.controllers.values():
