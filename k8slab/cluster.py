@@ -111,13 +111,13 @@ class Cluster:
             raise ValueError(f'node "{name}" already exists')
         ctx = self._context("kubelet", host=name)
         runtime = ContainerRuntime(name, ctx.call_later, self.rng.stream(f"runtime/{name}"))
-        pod_cidr = f"10.244.{i}.0/24"
+        pod_cidr = f"{ipaddress.ip_address('10.244.0.0') + 256 * i}/24"
         internal_ip = str(ipaddress.ip_address("172.18.0.1") + i)
         kubelet = Kubelet(ctx, name, cpu=cpu or self._default_node["cpu"], memory=memory or self._default_node["memory"],
                           pods=pods if pods is not None else self._default_node["pods"], labels=labels, taints=taints,
                           runtime=runtime, pod_cidr=pod_cidr, internal_ip=internal_ip)
+        kubelet.start()  # registers the Node; an invalid one raises and nothing is kept
         self.kubelets[name] = kubelet
-        kubelet.start()
         return name
 
     def _kubelet(self, name: str):

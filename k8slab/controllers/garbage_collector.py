@@ -20,7 +20,7 @@ from ..api.meta import key_of
 from ..client.context import ComponentContext
 
 #: resources the collector watches, in the order dependents are processed
-WATCHED = ("deployments", "replicasets", "pods", "leases")
+WATCHED = ("nodes", "deployments", "replicasets", "pods", "leases")
 
 
 class GarbageCollector:
@@ -103,7 +103,25 @@ class GarbageCollector:
         md = obj["metadata"]
         if md.get("deletionTimestamp"):
             return
+        # isDangling: confirm with the API server that no owner is there under the same uid
+        for ref in refs:
+            if self._owner_exists(ref, md.get("namespace")):
+                return
         self.ctx.client.delete(r, md["name"], md.get("namespace"), propagation_policy="Background")
+
+    def _owner_exists(self, ref: dict, namespace: str | None) -> bool:
+        from ..api.resources import for_kind
+
+        ri = for_kind(ref.get("apiVersion", ""), ref.get("kind", ""))
+        if ri is None:
+            return False
+        try:
+            owner = self.ctx.client.get(ri.plural, ref["name"], namespace if ri.namespaced else None)
+        except ApiError as e:
+            if e.code == 404:
+                return False
+            raise
+        return owner["metadata"].get("uid") == ref.get("uid")
 
     def _process_deleting_owner(self, r: str, obj: dict) -> None:
         md = obj["metadata"]

@@ -1,0 +1,1397 @@
+"""The kubelet: registers its Node, keeps its Lease and status fresh, and runs the pods bound to it.
+
+upstream, by concern:
+
+- registration and node status: pkg/kubelet/kubelet_node_status.go (``initialNode``,
+  ``registerWithAPIServer``, ``tryUpdateNodeStatus``, ``nodeStatusHasChanged``),
+  pkg/kubelet/nodestatus/setters.go (addresses, machine info, version info, images,
+  the pressure and Ready conditions, their reasons, messages and events),
+  pkg/kubelet/cm/node_container_manager_linux.go (``hardEvictionReservation``: allocatable
+  is capacity minus the default hard-eviction thresholds);
+- the node Lease: staging/src/k8s.io/component-helpers/apimachinery/lease/controller.go
+  and pkg/kubelet/nodelease.go (owner reference to the Node);
+- pods: pkg/kubelet/kubelet.go (``HandlePodAdditions``, ``rejectPod``, ``SyncPod``,
+  ``SyncTerminatingPod``), pkg/kubelet/pod_workers.go (one sync at a time per pod; retry
+  after an error in ``workerBackOffPeriod`` 10 s with jitter 0.5), pkg/kubelet/kuberuntime/
+  kuberuntime_manager.go (``computePodActions``, ``SyncPod``, ``doBackOff``),
+  kuberuntime_container.go (``startContainer``, ``killContainer`` and their events),
+  pkg/kubelet/images/image_manager.go (``EnsureImageExists``: pull policy, image back-off,
+  event texts), pkg/kubelet/images/puller.go (serialized pulls, the default),
+  pkg/kubelet/pleg/generic.go (the runtime is relisted every second: a container that
+  changed is noticed at the next relist), pkg/kubelet/status/status_manager.go (status
+  writes; deleting a pod with grace period 0 and a UID precondition once its containers
+  have stopped), pkg/kubelet/lifecycle/predicate.go (admission: ``OutOfcpu`` & co.),
+  staging/src/k8s.io/client-go/util/flowcontrol/backoff.go (:class:`Backoff`).
+
+k8slab simplifications, each deliberate:
+
+- The kubelet keeps the Node status it last posted instead of GETting its Node every
+  10 s (upstream reads it from the API server's cache); only this kubelet writes its
+  Node's status while it is alive. After a failed API call it reads the Node again.
+- ``spec.podCIDR`` is written by the kubelet at registration (upstream, the node IPAM
+  controller of kube-controller-manager sets it); the cluster hands each node its CIDR.
+- Probes are not executed: a container with a startup or readiness probe counts as
+  started/ready from its probe's ``initialDelaySeconds`` after it started (its first
+  probe is assumed to succeed); liveness probes never fail. Init containers, ephemeral
+  containers, lifecycle hooks, volumes, resource limits and eviction are not simulated.
+- Healthy pods are not resynced every minute (nothing would change); pods in an error
+  state are retried as upstream's pod workers do.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+import uuid
+from collections import deque
+from typing import Any, Callable
+
+from ..api.errors import ApiError
+from ..api.meta import rfc3339, rfc3339_micro
+from ..api.quantity import format_quantity, parse_quantity, value
+from ..client.context import ComponentContext
+from . import status as podstatus
+from .images import parse_image
+from .runtime import (CONTAINER_EXITED, CONTAINER_RUNNING, RUNTIME_NAME, SANDBOX_READY, ContainerEvent,
+                      ContainerRuntime, PullResult, RuntimeError_, SandboxResult)
+
+__all__ = ["Kubelet", "Backoff", "DEFAULTS"]
+
+# ----------------------------------------------------------------------------- upstream defaults
+#: upstream: pkg/kubelet/apis/config/v1beta1/defaults.go and the constants named in each comment
+KUBELET_VERSION = "v1.32.0"
+NODE_STATUS_UPDATE_FREQUENCY = 10.0       # nodeStatusUpdateFrequency
+NODE_STATUS_REPORT_FREQUENCY = 300.0      # nodeStatusReportFrequency (5m)
+NODE_LEASE_DURATION_SECONDS = 40          # nodeLeaseDurationSeconds
+NODE_LEASE_RENEW_INTERVAL_FRACTION = 0.25  # pkg/kubelet/kubelet.go nodeLeaseRenewIntervalFraction
+NODE_LEASE_RENEW_INTERVAL = NODE_LEASE_DURATION_SECONDS * NODE_LEASE_RENEW_INTERVAL_FRACTION  # 10 s
+HEARTBEAT_JITTER = 0.04                   # wait.JitterUntil(..., 0.04, ...) in both loops
+IMAGE_BACKOFF_PERIOD = 10.0               # pkg/kubelet/kubelet.go backOffPeriod
+MAX_CONTAINER_BACKOFF = 300.0             # pkg/kubelet/kubelet.go MaxContainerBackOff
+WORKER_BACKOFF_PERIOD = 10.0              # pod_workers.go workerBackOffPeriod
+WORKER_BACKOFF_JITTER = 0.5               # pod_workers.go workerBackOffPeriodJitterFactor
+PLEG_RELIST_PERIOD = 1.0                  # pkg/kubelet/kubelet.go genericPlegRelistPeriod
+STATUS_SYNC_PERIOD = 10.0                 # status_manager.go syncPeriod (retry of a failed write)
+MINIMUM_GRACE_PERIOD = 2                  # kuberuntime_container.go minimumGracePeriodInSeconds
+DEFAULT_TERMINATION_GRACE_PERIOD = 30     # core/v1 DefaultTerminationGracePeriodSeconds
+KUBELET_PORT = 10250                      # ports.KubeletPort
+NODE_STATUS_MAX_IMAGES = 50               # nodeStatusMaxImages
+MAX_NAMES_PER_IMAGE = 5                   # nodestatus.MaxNamesPerImageInNodeStatus
+REGISTER_RETRY_MAX = 7.0                  # registerWithAPIServer's step cap
+#: pkg/kubelet/eviction/defaults_linux.go DefaultEvictionHard
+EVICTION_HARD = {"memory.available": "100Mi", "nodefs.available": "10%", "imagefs.available": "15%",
+                 "nodefs.inodesFree": "5%"}
+
+#: the defaults above as one table (what tests and chapters print)
+DEFAULTS = {
+    "nodeStatusUpdateFrequency": NODE_STATUS_UPDATE_FREQUENCY,
+    "nodeStatusReportFrequency": NODE_STATUS_REPORT_FREQUENCY,
+    "nodeLeaseDurationSeconds": NODE_LEASE_DURATION_SECONDS,
+    "nodeLeaseRenewInterval": NODE_LEASE_RENEW_INTERVAL,
+    "imageBackOffInitial": IMAGE_BACKOFF_PERIOD,
+    "imageBackOffMax": MAX_CONTAINER_BACKOFF,
+    "containerBackOffInitial": IMAGE_BACKOFF_PERIOD,
+    "containerBackOffMax": MAX_CONTAINER_BACKOFF,
+    "podWorkerBackOffPeriod": WORKER_BACKOFF_PERIOD,
+    "plegRelistPeriod": PLEG_RELIST_PERIOD,
+    "evictionHard": dict(EVICTION_HARD),
+    "kubeletVersion": KUBELET_VERSION,
+}
+
+OS_IMAGE = "k8slab simulated node"
+KERNEL_VERSION = "k8slab"
+CMAD_ANNOTATION = "volumes.kubernetes.io/controller-managed-attach-detach"
+_F32_10_PERCENT = struct.unpack("f", struct.pack("f", 0.1))[0]  # evictionapi Percentage is a float32
+
+
+def _jitter(rng, period: float, factor: float) -> float:
+    """wait.Jitter: ``period + rand * factor * period`` (rounded to the millisecond)."""
+    return round(period + rng.random() * factor * period, 3)
+
+
+# ----------------------------------------------------------------------------- flowcontrol.Backoff
+class Backoff:
+    """client-go's ``flowcontrol.Backoff``: per-key exponential back-off on virtual time.
+
+    ``next`` starts a key at ``initial`` and doubles it up to ``max``; an entry unused for
+    more than ``2 * max`` starts over. Times are passed in (seconds), no clock is read.
+    """
+
+    def __init__(self, initial: float = IMAGE_BACKOFF_PERIOD, max_duration: float = MAX_CONTAINER_BACKOFF):
+        self.initial = initial
+        self.max = max_duration
+        self._entries: dict[str, tuple[float, float]] = {}  # key -> (backoff, lastUpdate)
+
+    def _expired(self, event_time: float, last_update: float) -> bool:
+        return event_time - last_update > self.max * 2
+
+    def next(self, key: str, event_time: float) -> float:
+        """Record a failure at ``event_time``; returns the new back-off."""
+        e = self._entries.get(key)
+        if e is None or self._expired(event_time, e[1]):
+            b = self.initial
+        else:
+            b = min(e[0] * 2, self.max)
+        self._entries[key] = (b, event_time)
+        return b
+
+    def get(self, key: str) -> float:
+        e = self._entries.get(key)
+        return e[0] if e else 0.0
+
+    def is_in_backoff_since_update(self, key: str, event_time: float) -> bool:
+        """``IsInBackOffSinceUpdate``: less than the back-off has passed since the last failure."""
+        e = self._entries.get(key)
+        if e is None or self._expired(event_time, e[1]):
+            return False
+        return event_time - e[1] < e[0]
+
+    def is_in_backoff_since(self, key: str, event_time: float, now: float) -> bool:
+        """``IsInBackOffSince``: less than the back-off has passed since ``event_time``."""
+        e = self._entries.get(key)
+        if e is None or self._expired(event_time, e[1]):
+            return False
+        return now - event_time < e[0]
+
+    def gc(self, now: float) -> None:
+        for k in [k for k, (_, last) in self._entries.items() if now - last > self.max * 2]:
+            del self._entries[k]
+
+    def reset(self) -> None:
+        self._entries.clear()
+
+
+# ----------------------------------------------------------------------------- per-pod state
+class _Pod:
+    """What the kubelet knows about one pod (its pod worker's state)."""
+
+    __slots__ = ("uid", "key", "pod", "admitted", "busy", "pending", "terminating", "terminated", "gone",
+                 "reasons", "requeue", "pleg", "requests", "probe_ready", "rejected", "final_status")
+
+    def __init__(self, pod: dict):
+        self.uid: str = pod["metadata"]["uid"]
+        self.key = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
+        self.pod = pod
+        self.admitted = False
+        self.busy = False
+        self.pending = False
+        self.terminating = False
+        self.terminated = False
+        self.gone = False
+        self.reasons: dict[str, tuple[str, str]] = {}   # reasonCache: container -> (reason, message)
+        self.requeue = None
+        self.pleg = None
+        self.requests: dict[str, int] = {}
+        self.probe_ready: dict[str, tuple[float, float]] = {}  # container id -> (started at, ready at)
+        self.rejected = False
+        self.final_status: dict | None = None
+
+
+class _SyncRun:
+    """One in-flight SyncPod: which containers to start, and what happened."""
+
+    __slots__ = ("w", "epoch", "to_start", "changed", "error")
+
+    def __init__(self, w: _Pod, epoch: int, to_start: list[dict]):
+        self.w = w
+        self.epoch = epoch
+        self.to_start = to_start
+        self.changed = False
+        self.error = False
+
+
+# ----------------------------------------------------------------------------- the kubelet
+class Kubelet:
+    """The node agent of ``node_name``. Talks to the API server only through ``ctx``.
+
+    ``cpu``/``memory``/``pods`` size the machine (capacity); ``ephemeral_storage`` is the
+    size of its root filesystem (the default, about 98Gi, is what ``df`` shows for a
+    100 GB disk). ``labels`` and ``taints`` are registered with the Node
+    (``--node-labels``, ``--register-with-taints``).
+    """
+
+    def __init__(self, ctx: ComponentContext, node_name: str, *, cpu: str = "2", memory: str = "4Gi",
+                 pods: int = 110, labels: dict | None = None, taints: list | None = None,
+                 runtime: ContainerRuntime, pod_cidr: str, internal_ip: str,
+                 ephemeral_storage: str = "102626232Ki"):
+        self.ctx = ctx
+        self.node_name = node_name
+        self.runtime = runtime
+        self.pod_cidr = pod_cidr
+        self.internal_ip = internal_ip
+        self._cpu = _quantity("cpu", cpu)
+        self._memory = _quantity("memory", memory)
+        self._ephemeral = _quantity("ephemeral-storage", ephemeral_storage)
+        if not isinstance(pods, int) or isinstance(pods, bool) or pods < 0:
+            raise ValueError(f"pods must be a non-negative integer, got {pods!r}")
+        self._max_pods = pods
+        self._extra_labels = {str(k): str(v) for k, v in (labels or {}).items()}
+        self._taints = [dict(t) for t in (taints or [])]
+        for t in self._taints:
+            if not t.get("key") or t.get("effect") not in ("NoSchedule", "PreferNoSchedule", "NoExecute"):
+                raise ValueError(f"invalid taint {t!r}: a taint needs a key and an effect "
+                                 "(NoSchedule, PreferNoSchedule or NoExecute)")
+        self.capacity, self.allocatable = self._resources()
+        rng = ctx.rng
+        self.machine_id = f"{rng.getrandbits(128):032x}"
+        self.system_uuid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        self.boot_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        runtime.set_clock(lambda: ctx.now)
+        runtime.update_runtime_config(pod_cidr)
+        runtime.get_container_events(self._on_container_event)
+        self.alive = False
+        self._epoch = 0
+        self._timers: dict[int, Any] = {}
+        self._next_timer = 0
+        self._node_uid = ""
+        self._node_ref = {"kind": "Node", "apiVersion": "", "metadata": {"name": node_name, "uid": node_name}}
+        self._conditions: dict[str, dict] = {}
+        self._last_posted: dict | None = None
+        self._last_report = -math.inf
+        self._posted_images = -1
+        self._status_stale = False
+        self._lease: dict | None = None
+        self._informer = None
+        self._initial: list[dict] | None = None
+        self._pods: dict[str, _Pod] = {}
+        self._used = {"cpu": 0, "memory": 0, "ephemeral-storage": 0, "pods": 0}
+        self._image_backoff = Backoff()
+        self._crash_backoff = Backoff()
+        self._prev_pull_err: dict[str, str] = {}
+        self._pull_queue: deque = deque()
+        self._pulling = False
+        self._pleg_phase = 0.0
+        #: /var/log/pods: how many times each (pod uid, container) was started; survives reboots
+        self._log_dirs: dict[tuple[str, str], int] = {}
+        self.registered = False
+
+    # ------------------------------------------------------------------ resources
+    def _resources(self) -> tuple[dict, dict]:
+        """Capacity as machine info reports it, allocatable = capacity - hard eviction thresholds."""
+        mem = int(self._memory)
+        es = int(self._ephemeral)
+        cap = {
+            "cpu": format_quantity(self._cpu, "DecimalSI"),
+            "ephemeral-storage": format_quantity(es, "BinarySI"),
+            "hugepages-1Gi": "0",
+            "hugepages-2Mi": "0",
+            "memory": format_quantity(mem, "BinarySI"),
+            "pods": str(self._max_pods),
+        }
+        mem_res = value(EVICTION_HARD["memory.available"])
+        es_res = int(float(es) * _F32_10_PERCENT)  # int64(float64(capacity) * float64(float32 percentage))
+        alloc = dict(cap)
+        alloc["memory"] = format_quantity(max(mem - mem_res, 0), "BinarySI")
+        alloc["ephemeral-storage"] = format_quantity(max(es - es_res, 0), "BinarySI")
+        return cap, alloc
+
+    # ------------------------------------------------------------------ timers
+    def _later(self, delay: float, fn: Callable, *args: Any, what: str = "") -> int:
+        """A timer that does nothing if the kubelet failed (or restarted) before it fires."""
+        self._next_timer += 1
+        tid = self._next_timer
+        epoch = self._epoch
+
+        def fire() -> None:
+            self._timers.pop(tid, None)
+            if self.alive and self._epoch == epoch:
+                fn(*args)
+
+        self._timers[tid] = self.ctx.call_later(max(delay, 0.0), fire, source=self.ctx.name, what=what)
+        return tid
+
+    def _cancel(self, tid: int | None) -> None:
+        if tid is not None:
+            t = self._timers.pop(tid, None)
+            if t is not None:
+                t.cancel()
+
+    @property
+    def now(self) -> float:
+        return self.ctx.now
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        """Boot: register the Node, start the lease and status loops, watch this node's pods."""
+        if self.alive:
+            return
+        self.alive = True
+        self._epoch += 1
+        self._boot()
+
+    def fail(self) -> None:
+        """The node goes dark: no more API calls or heartbeats, its containers are gone."""
+        if not self.alive:
+            return
+        self.alive = False
+        self._epoch += 1
+        for t in self._timers.values():
+            t.cancel()
+        self._timers.clear()
+        if self._informer is not None:
+            self._informer.stop()
+            self._informer = None
+        self.runtime.power_off()
+        # the kubelet process is gone with everything it kept in memory
+        self._pods = {}
+        self._used = {"cpu": 0, "memory": 0, "ephemeral-storage": 0, "pods": 0}
+        self._pull_queue.clear()
+        self._pulling = False
+        self._lease = None
+        self._last_posted = None
+        self._conditions = {}
+
+    def recover(self) -> None:
+        """The node is back after a reboot: re-register, renew the Lease, relist and reconcile pods."""
+        if self.alive:
+            return
+        self.runtime.power_on()
+        self.boot_id = str(uuid.UUID(int=self.ctx.rng.getrandbits(128), version=4))
+        self._image_backoff.reset()
+        self._crash_backoff.reset()
+        self._prev_pull_err.clear()
+        self._last_report = -math.inf
+        self.alive = True
+        self._epoch += 1
+        self._boot()
+
+    def _boot(self) -> None:
+        self._pleg_phase = self.now % PLEG_RELIST_PERIOD
+        self._event(self._node_ref, "Normal", "Starting", "Starting kubelet.")
+        try:
+            self._register(first=True)
+        except ApiError:
+            # the Node itself is invalid (bad labels or taints): nothing is left running
+            self.alive = False
+            self._epoch += 1
+            for t in self._timers.values():
+                t.cancel()
+            self._timers.clear()
+            raise
+
+    # ------------------------------------------------------------------ registration
+    def _labels(self) -> dict:
+        labels = {
+            "beta.kubernetes.io/arch": "amd64",
+            "beta.kubernetes.io/os": "linux",
+            "kubernetes.io/arch": "amd64",
+            "kubernetes.io/hostname": self.node_name,
+            "kubernetes.io/os": "linux",
+        }
+        labels.update(self._extra_labels)
+        return labels
+
+    def _initial_node(self) -> dict:
+        spec: dict[str, Any] = {"podCIDR": self.pod_cidr, "podCIDRs": [self.pod_cidr]}
+        if self._taints:
+            spec["taints"] = [dict(t) for t in self._taints]
+        return {
+            "apiVersion": "v1", "kind": "Node",
+            "metadata": {"name": self.node_name, "labels": self._labels(),
+                         "annotations": {CMAD_ANNOTATION: "true"}},
+            "spec": spec,
+            "status": self._node_status(None),
+        }
+
+    def _register(self, step: float = 0.1, first: bool = False) -> None:
+        """registerWithAPIServer: create the Node, or reconcile the one that exists.
+
+        Failures are retried (100 ms doubling up to 7 s), except that an invalid Node on the
+        first attempt raises the API server's 422, so a bad ``add_node`` fails loudly.
+        """
+        client = self.ctx.client
+        try:
+            node = client.create("nodes", self._initial_node())
+            created = True
+        except ApiError as e:
+            if first and e.code in (400, 422):
+                raise
+            if e.code != 409:
+                self._retry_register(step)
+                return
+            try:
+                node = client.get("nodes", self.node_name)
+            except ApiError:
+                self._retry_register(step)
+                return
+            created = False
+        self._node_uid = node["metadata"]["uid"]
+        if not created:
+            node = self._reconcile_existing(node)
+            if node is None:
+                self._retry_register(step)
+                return
+        self.registered = True
+        if created:
+            conditions = self._last_posted_conditions_from(node)
+            self._record_condition_events(conditions, None, ready=False)
+            self._event(self._node_ref, "Normal", "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods")
+            self._record_condition_events(conditions, None, pressure=False)
+            self._conditions["list"] = conditions
+            self._last_posted = self._status_core(node["status"])
+            self._last_report = self.now
+            self._posted_images = self.runtime.images_version
+        else:
+            self._event(self._node_ref, "Normal", "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods")
+        self._lease_tick()
+        if not created:
+            self._post_status(node)
+        self._schedule_status_tick()
+        self._start_pods()
+
+    def _retry_register(self, step: float) -> None:
+        self._later(step, self._register, min(step * 2, REGISTER_RETRY_MAX), what="register node")
+
+    def _reconcile_existing(self, node: dict) -> dict | None:
+        """The Node exists (a restart): make the default labels and the attach/detach annotation right."""
+        md = node["metadata"]
+        changed = False
+        labels = dict(md.get("labels") or {})
+        for k, v in self._labels().items():
+            if k not in self._extra_labels and labels.get(k) != v:
+                labels[k] = v
+                changed = True
+        ann = dict(md.get("annotations") or {})
+        if ann.get(CMAD_ANNOTATION) != "true":
+            ann[CMAD_ANNOTATION] = "true"
+            changed = True
+        if not changed:
+            return node
+        try:
+            return self.ctx.client.patch("nodes", self.node_name, {"metadata": {"labels": labels, "annotations": ann}},
+                                         patch_type="strategic")
+        except ApiError:
+            return None
+
+    # ------------------------------------------------------------------ node status
+    def _condition_specs(self) -> list[tuple[str, str, str, str, str]]:
+        """(type, status, reason, message, event) as the setters produce them on a healthy node."""
+        return [
+            ("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available",
+             "NodeHasSufficientMemory"),
+            ("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure",
+             "NodeHasNoDiskPressure"),
+            ("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available",
+             "NodeHasSufficientPID"),
+            ("Ready", "True", "KubeletReady", "kubelet is posting ready status", "NodeReady"),
+        ]
+
+    def _node_conditions(self, previous: list[dict] | None) -> list[dict]:
+        now = rfc3339(self.now)
+        prev = {c.get("type"): c for c in previous or []}
+        out = []
+        for typ, st, reason, msg, _ev in self._condition_specs():
+            p = prev.get(typ)
+            transition = p["lastTransitionTime"] if p is not None and p.get("status") == st and \
+                p.get("lastTransitionTime") else now
+            out.append({"type": typ, "status": st, "lastHeartbeatTime": now, "lastTransitionTime": transition,
+                        "reason": reason, "message": msg})
+        return out
+
+    def _record_condition_events(self, new: list[dict], previous: list[dict] | None, *, pressure: bool = True,
+                                 ready: bool = True) -> None:
+        """recordNodeStatusEvent for every condition whose status changed."""
+        prev = {c.get("type"): c.get("status") for c in previous or []}
+        by_type = {c["type"]: c["status"] for c in new}
+        for typ, st, _r, _m, ev in self._condition_specs():
+            if (typ == "Ready" and not ready) or (typ != "Ready" and not pressure):
+                continue
+            if by_type.get(typ) == st and prev.get(typ) != st:
+                self._event(self._node_ref, "Normal", ev, f"Node {self.node_name} status is now: {ev}")
+
+    @staticmethod
+    def _last_posted_conditions_from(node: dict) -> list[dict]:
+        return list((node.get("status") or {}).get("conditions") or [])
+
+    def _images(self) -> list[dict]:
+        """The Images setter: largest first, at most 50, at most 5 names each."""
+        imgs = sorted(self.runtime.list_images(), key=lambda i: (-i.size, i.id))[:NODE_STATUS_MAX_IMAGES]
+        return [{"names": (list(i.repo_digests) + list(i.repo_tags))[:MAX_NAMES_PER_IMAGE], "sizeBytes": i.size}
+                for i in imgs]
+
+    def _node_status(self, previous_conditions: list[dict] | None) -> dict:
+        rv = self.runtime.version()
+        return {
+            "capacity": dict(self.capacity),
+            "allocatable": dict(self.allocatable),
+            "conditions": self._node_conditions(previous_conditions),
+            "addresses": [{"type": "InternalIP", "address": self.internal_ip},
+                          {"type": "Hostname", "address": self.node_name}],
+            "daemonEndpoints": {"kubeletEndpoint": {"Port": KUBELET_PORT}},
+            "nodeInfo": {
+                "machineID": self.machine_id,
+                "systemUUID": self.system_uuid,
+                "bootID": self.boot_id,
+                "kernelVersion": KERNEL_VERSION,
+                "osImage": OS_IMAGE,
+                "containerRuntimeVersion": f"{rv['runtimeName']}://{rv['runtimeVersion']}",
+                "kubeletVersion": KUBELET_VERSION,
+                "kubeProxyVersion": KUBELET_VERSION,
+                "operatingSystem": "linux",
+                "architecture": "amd64",
+            },
+            "images": self._images(),
+        }
+
+    @staticmethod
+    def _status_core(status: dict) -> str:
+        """nodeStatusHasChanged: everything but the heartbeat times."""
+        st = dict(status)
+        st["conditions"] = [{k: v for k, v in c.items() if k != "lastHeartbeatTime"}
+                            for c in status.get("conditions") or []]
+        return json.dumps(st, sort_keys=True)
+
+    def _schedule_status_tick(self) -> None:
+        self._later(_jitter(self.ctx.rng, NODE_STATUS_UPDATE_FREQUENCY, HEARTBEAT_JITTER), self._status_tick,
+                    what="update node status")
+
+    def _status_tick(self) -> None:
+        """tryUpdateNodeStatus: compute; post when changed or when the report period has passed."""
+        if self._status_stale:
+            try:
+                node = self.ctx.client.get("nodes", self.node_name)
+                self._post_status(node)
+            except ApiError:
+                pass
+        elif self.runtime.images_version != self._posted_images or \
+                self.now - self._last_report >= NODE_STATUS_REPORT_FREQUENCY:
+            self._post_status(None)
+        # else: nothing can have changed (conditions are constant on a healthy node; the
+        # heartbeat times alone do not count as a change), so there is nothing to compute
+        self._image_backoff.gc(self.now)
+        self._crash_backoff.gc(self.now)
+        self._schedule_status_tick()
+
+    def _post_status(self, node: dict | None) -> None:
+        """Post the status if it changed (compared with ``node``, or with what was posted last)."""
+        if node is not None:
+            previous = self._last_posted_conditions_from(node)
+            old_core = self._status_core(node.get("status") or {})
+            old_boot = (node.get("status") or {}).get("nodeInfo", {}).get("bootID", "")
+        else:
+            previous = list(self._conditions.get("list") or [])
+            old_core = self._last_posted
+            old_boot = self.boot_id
+        images_version = self.runtime.images_version
+        status = self._node_status(previous)
+        core = self._status_core(status)
+        if core == old_core and self.now - self._last_report < NODE_STATUS_REPORT_FREQUENCY:
+            self._conditions["list"] = status["conditions"]
+            self._posted_images = images_version
+            self._last_posted = core
+            self._status_stale = False
+            return
+        try:
+            self.ctx.client.patch("nodes", self.node_name, {"status": status}, patch_type="strategic",
+                                  subresource="status")
+        except ApiError as e:
+            if e.code == 404:  # the Node was deleted: register again
+                self.registered = False
+                self._later(0, self._register, what="register node")
+                return
+            self._status_stale = True
+            return
+        self._status_stale = False
+        if old_boot and old_boot != self.boot_id:
+            self._event(self._node_ref, "Warning", "Rebooted",
+                        f"Node {self.node_name} has been rebooted, boot id: {self.boot_id}")
+        if node is not None or previous:
+            self._record_condition_events(status["conditions"], previous)
+        self._conditions["list"] = status["conditions"]
+        self._last_posted = core
+        self._last_report = self.now
+        self._posted_images = images_version
+
+    # ------------------------------------------------------------------ lease
+    def _lease_object(self, base: dict | None) -> dict:
+        lease = json.loads(json.dumps(base)) if base else {
+            "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+            "metadata": {"name": self.node_name, "namespace": "kube-node-lease"}, "spec": {}}
+        spec = lease.setdefault("spec", {})
+        spec["holderIdentity"] = self.node_name
+        spec["leaseDurationSeconds"] = NODE_LEASE_DURATION_SECONDS
+        spec["renewTime"] = rfc3339_micro(self.now)
+        if self._node_uid and not lease["metadata"].get("ownerReferences"):
+            lease["metadata"]["ownerReferences"] = [
+                {"apiVersion": "v1", "kind": "Node", "name": self.node_name, "uid": self._node_uid}]
+        return lease
+
+    def _lease_tick(self) -> None:
+        """The lease controller's sync: update the last lease, else get-or-create and update it."""
+        client = self.ctx.client
+        done = False
+        if self._lease is not None:
+            try:
+                self._lease = client.update("leases", self._lease_object(self._lease))
+                done = True
+            except ApiError:
+                self._lease = None
+                self._status_stale = True
+        if not done:
+            try:
+                try:
+                    cur = client.get("leases", self.node_name, "kube-node-lease")
+                    self._lease = client.update("leases", self._lease_object(cur))
+                except ApiError as e:
+                    if e.code != 404:
+                        raise
+                    self._lease = client.create("leases", self._lease_object(None))
+            except ApiError:
+                self._lease = None
+                self._status_stale = True
+        self._later(_jitter(self.ctx.rng, NODE_LEASE_RENEW_INTERVAL, HEARTBEAT_JITTER), self._lease_tick,
+                    what="renew lease")
+
+    # ------------------------------------------------------------------ events
+    def _event(self, obj: dict, type_: str, reason: str, message: str, container: str = "") -> None:
+        fp = f"spec.containers{{{container}}}" if container else ""
+        self.ctx.recorder.event(obj, type_, reason, message, field_path=fp)
+
+    # ------------------------------------------------------------------ pods: informer
+    def _start_pods(self) -> None:
+        inf = self.ctx.informer("pods", field_selector=f"spec.nodeName={self.node_name}")
+        inf.add_handler(self._on_pod_add, self._on_pod_update, self._on_pod_delete)
+        self._initial = []
+        try:
+            inf.start()
+        except ApiError:
+            self._initial = None
+            self._later(STATUS_SYNC_PERIOD, self._start_pods, what="list pods")
+            return
+        self._informer = inf
+        initial, self._initial = self._initial, None
+        # HandlePodAdditions sorts by creation time
+        initial.sort(key=lambda p: (p["metadata"].get("creationTimestamp", ""), p["metadata"]["namespace"],
+                                    p["metadata"]["name"]))
+        for pod in initial:
+            self._add_pod(pod)
+        self._housekeeping()
+
+    def _housekeeping(self) -> None:
+        """HandlePodCleanups: sandboxes of pods the kubelet no longer knows are stopped and removed."""
+        for uid in self.runtime.pod_uids():
+            if uid not in self._pods:
+                self._kill_orphan(uid)
+
+    def _kill_orphan(self, uid: str) -> None:
+        running = [c for c in self.runtime.list_containers(uid) if c.state == CONTAINER_RUNNING]
+        pending = len(running)
+
+        def stopped(_cid: str) -> None:
+            nonlocal pending
+            pending -= 1
+            if pending == 0:
+                self._remove_runtime_pod(uid)
+
+        if not running:
+            self._remove_runtime_pod(uid)
+            return
+        for c in running:
+            self.runtime.stop_container(c.id, MINIMUM_GRACE_PERIOD, stopped)
+
+    def _remove_runtime_pod(self, uid: str) -> None:
+        for sb in list(self.runtime.list_pod_sandboxes(uid)):
+            self.runtime.remove_pod_sandbox(sb.id)
+
+    def _on_pod_add(self, pod: dict) -> None:
+        if self._initial is not None:
+            self._initial.append(pod)
+            return
+        self._add_pod(pod)
+
+    def _add_pod(self, pod: dict) -> None:
+        uid = pod["metadata"]["uid"]
+        w = self._pods.get(uid)
+        if w is not None:
+            self._on_pod_update(w.pod, pod)
+            return
+        w = _Pod(pod)
+        self._pods[uid] = w
+        phase = (pod.get("status") or {}).get("phase")
+        if phase in ("Succeeded", "Failed"):
+            # a terminal pod is not admitted again; only its leftovers are cleaned up
+            w.terminated = True
+            self._stop_sandboxes(w)
+            return
+        if not pod["metadata"].get("deletionTimestamp"):
+            ok, reason, message = self._admit(w)
+            if not ok:
+                self._reject(w, reason, message)
+                return
+        self._sync(w)
+
+    def _on_pod_update(self, old: dict, new: dict) -> None:
+        uid = new["metadata"]["uid"]
+        w = self._pods.get(uid)
+        if w is None:
+            self._add_pod(new)
+            return
+        try:
+            if int(new["metadata"].get("resourceVersion", 0)) < int(w.pod["metadata"].get("resourceVersion", 0)):
+                return  # an older version than the one we already hold
+        except ValueError:
+            pass
+        prev = w.pod
+        w.pod = new
+        if w.terminated:
+            if new["metadata"].get("deletionTimestamp") and not prev["metadata"].get("deletionTimestamp"):
+                self._finalize(w)
+            return
+        if new["metadata"].get("deletionTimestamp") and not prev["metadata"].get("deletionTimestamp"):
+            self._sync(w)
+        elif [c.get("image") for c in new["spec"].get("containers") or []] != \
+                [c.get("image") for c in prev["spec"].get("containers") or []]:
+            self._sync(w)
+
+    def _on_pod_delete(self, pod: dict) -> None:
+        uid = pod["metadata"]["uid"]
+        w = self._pods.pop(uid, None)
+        if w is None:
+            return
+        w.gone = True
+        self._cancel(w.requeue)
+        self._cancel(w.pleg)
+        self._release(w)
+        for c in pod["spec"].get("containers") or []:  # the pod's log directory goes with it
+            self._log_dirs.pop((uid, c["name"]), None)
+            self._prev_pull_err.pop(f"{uid}_{c.get('image', '')}", None)
+        running = [c for c in self.runtime.list_containers(uid) if c.state == CONTAINER_RUNNING]
+        if not running:
+            self._remove_runtime_pod(uid)
+            return
+        grace = pod["metadata"].get("deletionGracePeriodSeconds")
+        if grace is None:
+            grace = pod["spec"].get("terminationGracePeriodSeconds", DEFAULT_TERMINATION_GRACE_PERIOD)
+        grace = max(int(grace or 0), MINIMUM_GRACE_PERIOD)
+        pending = len(running)
+        epoch = self._epoch
+
+        def stopped(_cid: str) -> None:
+            nonlocal pending
+            pending -= 1
+            if pending == 0 and self.alive and self._epoch == epoch:
+                self._remove_runtime_pod(uid)
+
+        for c in running:
+            self._event(pod, "Normal", "Killing", f"Stopping container {c.name}", c.name)
+            self.runtime.stop_container(c.id, grace, stopped)
+
+    # ------------------------------------------------------------------ admission
+    def _admit(self, w: _Pod) -> tuple[bool, str, str]:
+        """The predicate admit handler's resource check (the scheduler's NodeResourcesFit, on this node)."""
+        req = podstatus.pod_requests(w.pod)
+        if self._used["pods"] + 1 > self._max_pods:
+            return False, "OutOfpods", (f"Node didn't have enough resource: pods, requested: 1, used: "
+                                        f"{self._used['pods']}, capacity: {self._max_pods}")
+        alloc = {"cpu": int(self._cpu * 1000), "memory": value(self.allocatable["memory"]),
+                 "ephemeral-storage": value(self.allocatable["ephemeral-storage"])}
+        for name in ("cpu", "memory", "ephemeral-storage"):
+            if req[name] and self._used[name] + req[name] > alloc[name]:
+                return False, f"OutOf{name}", (f"Node didn't have enough resource: {name}, requested: {req[name]}, "
+                                               f"used: {self._used[name]}, capacity: {alloc[name]}")
+        w.admitted = True
+        w.requests = req
+        for name, v in req.items():
+            self._used[name] += v
+        self._used["pods"] += 1
+        return True, "", ""
+
+    def _release(self, w: _Pod) -> None:
+        if w.admitted:
+            w.admitted = False
+            for name, v in w.requests.items():
+                self._used[name] -= v
+            self._used["pods"] -= 1
+
+    def _reject(self, w: _Pod, reason: str, message: str) -> None:
+        """rejectPod: a Warning event and the pod Failed with the admission's reason."""
+        self._event(w.pod, "Warning", reason, message)
+        w.terminated = True
+        w.rejected = True
+        old = w.pod.get("status") or {}
+        st: dict[str, Any] = {"phase": "Failed", "conditions": list(old.get("conditions") or []),
+                              "message": "Pod was rejected: " + message, "reason": reason,
+                              "startTime": old.get("startTime") or rfc3339(self.now)}
+        if old.get("qosClass"):
+            st["qosClass"] = old["qosClass"]
+        w.final_status = st
+        self._finalize(w)
+
+    # ------------------------------------------------------------------ pods: runtime view
+    def _sandbox(self, w: _Pod):
+        sbs = self.runtime.list_pod_sandboxes(w.uid)
+        return sbs[-1] if sbs else None
+
+    def _containers_by_name(self, w: _Pod) -> dict[str, list]:
+        """Runtime containers of the pod per container name, newest first."""
+        out: dict[str, list] = {}
+        for c in self.runtime.list_containers(w.uid):
+            out.setdefault(c.name, []).append(c)
+        for v in out.values():
+            v.sort(key=lambda c: (c.created_at, c.attempt), reverse=True)
+        return out
+
+    def _stop_sandboxes(self, w: _Pod) -> None:
+        for sb in self.runtime.list_pod_sandboxes(w.uid):
+            self.runtime.stop_pod_sandbox(sb.id)
+
+    # ------------------------------------------------------------------ pods: status
+    def _generate_status(self, w: _Pod, terminal: bool) -> dict:
+        """generateAPIPodStatus: from the runtime's view, the reason cache and the current status."""
+        pod = w.pod
+        spec = pod["spec"]
+        old = pod.get("status") or {}
+        now = self.now
+        sb = self._sandbox(w)
+        sandbox_ready = sb is not None and sb.state == SANDBOX_READY
+        runtime = self._containers_by_name(w)
+        old_cs = {cs.get("name"): cs for cs in old.get("containerStatuses") or []}
+        statuses = []
+        for c in spec.get("containers") or []:
+            statuses.append(self._container_status(w, c, old_cs.get(c["name"]), runtime.get(c["name"], []), now))
+        phase = podstatus.get_phase(spec, statuses, terminal)
+        if phase not in ("Succeeded", "Failed") and old.get("phase") in ("Succeeded", "Failed"):
+            phase = old["phase"]
+        generated = [
+            {"type": "PodReadyToStartContainers", "status": "True" if sandbox_ready else "False",
+             "lastProbeTime": None, "lastTransitionTime": None},
+            podstatus.initialized_condition(spec, phase),
+            podstatus.ready_condition(spec, old.get("conditions") or [], statuses, phase),
+            podstatus.containers_ready_condition(spec, statuses, phase),
+            {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": None},
+        ]
+        st: dict[str, Any] = {"phase": phase,
+                              "conditions": podstatus.merge_conditions(old.get("conditions") or [], generated, now)}
+        if phase == old.get("phase"):
+            if old.get("message"):
+                st["message"] = old["message"]
+            if old.get("reason"):
+                st["reason"] = old["reason"]
+        if old.get("nominatedNodeName"):
+            st["nominatedNodeName"] = old["nominatedNodeName"]
+        st["hostIP"] = self.internal_ip
+        st["hostIPs"] = [{"ip": self.internal_ip}]
+        if spec.get("hostNetwork"):
+            pod_ip = self.internal_ip
+        elif sandbox_ready:
+            pod_ip = sb.ip
+        else:
+            pod_ip = old.get("podIP", "")
+        if pod_ip:
+            st["podIP"] = pod_ip
+            st["podIPs"] = [{"ip": pod_ip}]
+        st["startTime"] = old.get("startTime") or rfc3339(now)
+        st["containerStatuses"] = statuses
+        if old.get("qosClass"):
+            st["qosClass"] = old["qosClass"]
+        return st
+
+    def _container_status(self, w: _Pod, c: dict, old: dict | None, rs: list, now: float) -> dict:
+        """convertToAPIContainerStatuses for one container (and the probe manager's ready/started)."""
+        name = c["name"]
+        st: dict[str, Any] = {"name": name, "state": {"waiting": {"reason": podstatus.CONTAINER_CREATING}},
+                              "lastState": {}, "ready": False, "restartCount": 0, "image": c.get("image", ""),
+                              "imageID": "", "started": False}
+        if old is not None:
+            if (old.get("state") or {}).get("terminated") is not None:
+                st = json.loads(json.dumps(old))
+            else:
+                st["restartCount"] = old.get("restartCount", 0)
+                st["lastState"] = old.get("lastState") or {}
+        if not rs and old is not None and (old.get("state") or {}).get("running") is not None \
+                and (st["state"].get("waiting") or {}).get("reason") == podstatus.CONTAINER_CREATING \
+                and not (st.get("lastState") or {}).get("terminated"):
+            # it ran, and the runtime lost it: it terminated, we do not know how
+            st["lastState"] = {"terminated": {
+                "exitCode": 137, "reason": "ContainerStatusUnknown",
+                "message": "The container could not be located when the pod was deleted.  The container used to be Running",
+                "startedAt": None, "finishedAt": None}}
+            if not w.pod["metadata"].get("deletionTimestamp"):
+                st["restartCount"] = st.get("restartCount", 0) + 1
+        if rs:
+            latest = rs[0]
+            cid = f"{RUNTIME_NAME}://{latest.id}"
+            st = {"name": name, "state": podstatus.container_state_from_runtime(latest, cid), "lastState": {},
+                  "ready": False, "restartCount": latest.attempt, "image": latest.image, "imageID": latest.image_ref,
+                  "containerID": cid, "started": False}
+            if len(rs) > 1:
+                st["lastState"] = podstatus.container_state_from_runtime(rs[1], f"{RUNTIME_NAME}://{rs[1].id}")
+            mounts = _volume_mounts(c)
+            if mounts:
+                st["volumeMounts"] = mounts
+            if latest.state == CONTAINER_RUNNING:
+                started_at, ready_at = w.probe_ready.get(latest.id, (latest.started_at, latest.started_at))
+                st["started"] = now >= started_at
+                st["ready"] = st["started"] and now >= ready_at
+        reason = w.reasons.get(name)
+        if reason is not None and podstatus.should_restart(c, w.pod, rs[0] if rs else None):
+            if st["state"].get("terminated") is not None:
+                st["lastState"] = st["state"]
+            st["state"] = {"waiting": {"reason": reason[0], **({"message": reason[1]} if reason[1] else {})}}
+            st["ready"] = False
+            st["started"] = False
+        return st
+
+    def _write_status(self, w: _Pod, status: dict, retry: bool = True) -> bool:
+        """The status manager's write: skip when unchanged; on 409 re-read and retry once, then later."""
+        if w.gone:
+            return False
+        pod = w.pod
+        if status == (pod.get("status") or {}):
+            return True
+        new = dict(pod)
+        new["status"] = status
+        try:
+            w.pod = self.ctx.client.update_status("pods", new)
+            return True
+        except ApiError as e:
+            if e.code == 404:
+                return False
+            if e.code in (400, 422):
+                raise  # the kubelet wrote something invalid: a bug worth seeing
+            if e.code == 409 and retry:
+                try:
+                    fresh = self.ctx.client.get("pods", pod["metadata"]["name"], pod["metadata"]["namespace"])
+                except ApiError as e2:
+                    if e2.code != 404:
+                        self._retry_status_later(w)
+                    return False
+                if fresh["metadata"].get("uid") != w.uid:
+                    return False
+                w.pod = fresh
+                return self._write_status(w, self._regenerate(w, status), retry=False)
+            self._retry_status_later(w)
+            return False
+
+    def _regenerate(self, w: _Pod, status: dict) -> dict:
+        """The status again, merged onto the pod as it is now (after a conflict)."""
+        if w.rejected:
+            return status
+        return self._generate_status(w, terminal=w.terminated)
+
+    def _retry_status_later(self, w: _Pod) -> None:
+        self._later(STATUS_SYNC_PERIOD, self._retry_status, w.uid, what=f"retry status {w.key}")
+
+    def _retry_status(self, uid: str) -> None:
+        w = self._pods.get(uid)
+        if w is None or w.gone:
+            return
+        if w.terminated:
+            if not w.rejected and w.final_status is not None:
+                w.final_status = self._generate_status(w, terminal=True)
+            self._finalize(w)
+        else:
+            self._sync(w)
+
+    # ------------------------------------------------------------------ pods: sync
+    def _sync(self, w: _Pod) -> None:
+        """syncPod: write the status, then start what should run (one sync at a time per pod)."""
+        if not self.alive or w.gone:
+            return
+        if w.busy:
+            w.pending = True
+            return
+        if w.terminated:
+            return
+        if w.pod["metadata"].get("deletionTimestamp") or w.terminating:
+            self._sync_terminating(w)
+            return
+        status = self._generate_status(w, terminal=False)
+        self._write_status(w, status)
+        if status["phase"] in ("Succeeded", "Failed"):
+            self._sync_terminating(w)
+            return
+        pod = w.pod
+        spec = pod["spec"]
+        sb = self._sandbox(w)
+        runtime = self._containers_by_name(w)
+        need_sandbox = sb is None or sb.state != SANDBOX_READY
+        policy = spec.get("restartPolicy") or "Always"
+        to_start: list[dict] = []
+        if need_sandbox:
+            if policy == "Never" and sb is not None and any(runtime.values()):
+                return  # already ran; a Never pod does not get a new sandbox
+            for c in spec.get("containers") or []:
+                rs = runtime.get(c["name"])
+                if policy == "OnFailure" and rs and rs[0].state == CONTAINER_EXITED and rs[0].exit_code == 0:
+                    continue
+                to_start.append(c)
+        else:
+            for c in spec.get("containers") or []:
+                rs = runtime.get(c["name"])
+                latest = rs[0] if rs else None
+                if latest is not None and latest.state == CONTAINER_RUNNING and latest.user_image and \
+                        c.get("image") != latest.user_image:
+                    if not self.runtime.is_stopping(latest.id):
+                        self._restart_changed(w, c, latest)
+                    continue
+                if podstatus.should_restart(c, pod, latest):
+                    to_start.append(c)
+        if not need_sandbox and not to_start:
+            return
+        run = _SyncRun(w, self._epoch, to_start)
+        w.busy = True
+        if need_sandbox:
+            self._create_sandbox(run, sb)
+        else:
+            self._start_next(run, 0)
+
+    def _restart_changed(self, w: _Pod, c: dict, latest) -> None:
+        """computePodActions: a container whose spec changed (its image) is killed and started again."""
+        self._event(w.pod, "Normal", "Killing", f"Container {c['name']} definition changed, will be restarted",
+                    c["name"])
+        grace = w.pod["spec"].get("terminationGracePeriodSeconds", DEFAULT_TERMINATION_GRACE_PERIOD)
+        self.runtime.stop_container(latest.id, max(int(grace), MINIMUM_GRACE_PERIOD), lambda _id: None)
+
+    def _create_sandbox(self, run: _SyncRun, old_sb) -> None:
+        w = run.w
+        pod = w.pod
+        if old_sb is not None:
+            self._event(pod, "Normal", "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.")
+            self.runtime.stop_pod_sandbox(old_sb.id)
+        md = pod["metadata"]
+        attempt = (old_sb.attempt + 1) if old_sb is not None else 0
+        config = {"name": md["name"], "namespace": md["namespace"], "uid": w.uid, "attempt": attempt,
+                  "hostNetwork": bool(pod["spec"].get("hostNetwork")), "hostIP": self.internal_ip}
+
+        def done(res: SandboxResult) -> None:
+            if not self._still(run):
+                return
+            if res.error:
+                self._event(w.pod, "Warning", "FailedCreatePodSandBox", f"Failed to create pod sandbox: {res.error}")
+                run.error = True
+                self._finish(run)
+                return
+            run.changed = True
+            self._start_next(run, 0)
+
+        self.runtime.run_pod_sandbox(config, done)
+
+    def _still(self, run: _SyncRun) -> bool:
+        """Is this SyncPod still wanted? (the kubelet may have failed, the pod may be going away)"""
+        if not self.alive or run.epoch != self._epoch:
+            return False
+        w = run.w
+        if w.gone or self._pods.get(w.uid) is not w:
+            w.busy = False
+            return False
+        return True
+
+    def _aborted(self, run: _SyncRun) -> bool:
+        return bool(run.w.pod["metadata"].get("deletionTimestamp"))
+
+    def _start_next(self, run: _SyncRun, i: int) -> None:
+        if i >= len(run.to_start) or self._aborted(run):
+            self._finish(run)
+            return
+        self._start_container(run, run.to_start[i], lambda: self._start_next(run, i + 1))
+
+    def _finish(self, run: _SyncRun) -> None:
+        w = run.w
+        w.busy = False
+        if run.changed:
+            self._pleg_soon(w)
+        self._cancel(w.requeue)
+        w.requeue = None
+        if run.error:
+            w.requeue = self._later(_jitter(self.ctx.rng, WORKER_BACKOFF_PERIOD, WORKER_BACKOFF_JITTER),
+                                    self._requeue, w.uid, what=f"resync pod {w.key}")
+        if w.pending:
+            w.pending = False
+            self._later(0, self._resync, w.uid, what=f"sync pod {w.key}")
+
+    def _requeue(self, uid: str) -> None:
+        w = self._pods.get(uid)
+        if w is not None:
+            w.requeue = None
+            self._sync(w)
+
+    def _resync(self, uid: str) -> None:
+        w = self._pods.get(uid)
+        if w is not None:
+            self._sync(w)
+
+    def _pleg_soon(self, w: _Pod) -> None:
+        """The generic PLEG relists every second: a change is seen at the next relist."""
+        if w.pleg is not None:
+            return
+        now = self.now
+        k = math.floor((now - self._pleg_phase) / PLEG_RELIST_PERIOD) + 1
+        at = self._pleg_phase + k * PLEG_RELIST_PERIOD
+        w.pleg = self._later(round(at - now, 9), self._pleg_fire, w.uid, what=f"PLEG relist: pod {w.key}")
+
+    def _pleg_fire(self, uid: str) -> None:
+        w = self._pods.get(uid)
+        if w is None:
+            return
+        w.pleg = None
+        self._sync(w)
+
+    def _on_container_event(self, ev: ContainerEvent) -> None:
+        if not self.alive:
+            return
+        w = self._pods.get(ev.pod_uid)
+        if w is not None and not w.gone:
+            self._pleg_soon(w)
+
+    # ------------------------------------------------------------------ pods: one container
+    def _start_container(self, run: _SyncRun, c: dict, then: Callable[[], None]) -> None:
+        """startContainer, preceded by doBackOff: image, create, start, with their events."""
+        w = run.w
+        pod = w.pod
+        name = c["name"]
+        rs = self._containers_by_name(w).get(name) or []
+        latest = rs[0] if rs else None
+        if latest is not None and latest.state == CONTAINER_EXITED:
+            key = f"{pod['metadata']['name']}_{pod['metadata']['namespace']}_{w.uid}_{name}"
+            if self._crash_backoff.is_in_backoff_since(key, latest.finished_at, self.now):
+                fp = podstatus.format_pod(pod)
+                self._event(pod, "Warning", "BackOff", f"Back-off restarting failed container {name} in pod {fp}", name)
+                w.reasons[name] = ("CrashLoopBackOff",
+                                   f"back-off {podstatus.go_duration(self._crash_backoff.get(key))} "
+                                   f"restarting failed container={name} pod={fp}")
+                run.error = True
+                then()
+                return
+            self._crash_backoff.next(key, latest.finished_at)
+
+        def image_ready(ok: bool, reason: str, message: str) -> None:
+            if not self._still(run):
+                return
+            if not ok:
+                self._event(w.pod, "Warning", "Failed", f"Error: {reason}", name)
+                w.reasons[name] = (reason, message)
+                run.error = True
+                then()
+                return
+            if self._aborted(run):
+                then()
+                return
+            self._create_and_start(run, c, latest, then)
+
+        self._ensure_image(run, c, image_ready)
+
+    def _create_and_start(self, run: _SyncRun, c: dict, latest, then: Callable[[], None]) -> None:
+        w = run.w
+        name = c["name"]
+        sb = self._sandbox(w)
+        if latest is not None:
+            attempt = latest.attempt + 1
+        else:
+            attempt = self._log_dirs.get((w.uid, name), -1) + 1
+        config = {"name": name, "attempt": attempt, "image": c.get("image", ""), "command": c.get("command"),
+                  "args": c.get("args"), "stdin": c.get("stdin", False), "tty": c.get("tty", False)}
+        try:
+            if sb is None or sb.state != SANDBOX_READY:
+                raise RuntimeError_("pod sandbox is not ready")
+            cid = self.runtime.create_container(sb.id, config)
+        except RuntimeError_ as e:
+            self._event(w.pod, "Warning", "Failed", f"Error: {e.message}", name)
+            w.reasons[name] = ("CreateContainerError", e.message)
+            run.error = True
+            then()
+            return
+        self._event(w.pod, "Normal", "Created", f"Created container: {name}", name)
+        self.runtime.start_container(cid)
+        self._event(w.pod, "Normal", "Started", f"Started container {name}", name)
+        self._log_dirs[(w.uid, name)] = attempt
+        w.reasons.pop(name, None)
+        run.changed = True
+        self._probe_times(w, c, cid)
+        self._prune_containers(w, name)
+        then()
+
+    def _probe_times(self, w: _Pod, c: dict, cid: str) -> None:
+        """When the (simulated) startup and readiness probes first succeed; a sync then."""
+        now = self.now
+        startup = c.get("startupProbe")
+        readiness = c.get("readinessProbe")
+        started_at = now + float((startup or {}).get("initialDelaySeconds", 0) or 0) if startup else now
+        ready_at = max(started_at, now + float((readiness or {}).get("initialDelaySeconds", 0) or 0)) \
+            if readiness else started_at
+        if startup or readiness:
+            w.probe_ready[cid] = (started_at, ready_at)
+            for t in sorted({started_at, ready_at}):
+                if t > now:
+                    self._later(t - now, self._probe_result, w.uid, what=f"probe result {w.key}/{c['name']}")
+
+    def _probe_result(self, uid: str) -> None:
+        w = self._pods.get(uid)
+        if w is not None:
+            self._sync(w)
+
+    def _prune_containers(self, w: _Pod, name: str) -> None:
+        """Container GC keeps the newest dead instance per container (MaxPerPodContainer = 1)."""
+        rs = self._containers_by_name(w).get(name) or []
+        for old in rs[2:]:
+            self.runtime.remove_container(old.id)
+            w.probe_ready.pop(old.id, None)
+        sbs = self.runtime.list_pod_sandboxes(w.uid)
+        for sb in sbs[:-1]:  # sandbox GC: dead sandboxes whose containers are all gone
+            if sb.state != SANDBOX_READY and not self.runtime.sandbox_containers(sb.id):
+                self.runtime.remove_pod_sandbox(sb.id)
+
+    # ------------------------------------------------------------------ pods: images
+    def _ensure_image(self, run: _SyncRun, c: dict, cb: Callable[[bool, str, str], None]) -> None:
+        """EnsureImageExists: pull policy, image back-off, the serialized puller, and the events."""
+        w = run.w
+        pod = w.pod
+        name = c["name"]
+        image = c.get("image", "")
+        try:
+            parse_image(image)
+        except ValueError as e:
+            msg = f'Failed to apply default image tag "{image}": couldn\'t parse image reference "{image}": {e}'
+            self._event(pod, "Warning", "InspectFailed", msg, name)
+            cb(False, "InvalidImageName", msg)
+            return
+        policy = c.get("imagePullPolicy") or _default_pull_policy(image)
+        present = self.runtime.image_status(image) is not None
+        if policy == "Never" or (policy == "IfNotPresent" and present):
+            if present:
+                self._event(pod, "Normal", "Pulled", f'Container image "{image}" already present on machine', name)
+                cb(True, "", "")
+            else:
+                msg = f'Container image "{image}" is not present with pull policy of Never'
+                self._event(pod, "Warning", "ErrImageNeverPull", msg, name)
+                cb(False, "ErrImageNeverPull", msg)
+            return
+        key = f"{w.uid}_{image}"
+        if self._image_backoff.is_in_backoff_since_update(key, self.now):
+            msg = f'Back-off pulling image "{image}"'
+            self._event(pod, "Normal", "BackOff", msg, name)
+            prev = self._prev_pull_err.get(key)
+            if prev:
+                msg = f"{msg}: {prev}"
+            cb(False, "ImagePullBackOff", msg)
+            return
+        self._prev_pull_err.pop(key, None)
+        self._event(pod, "Normal", "Pulling", f'Pulling image "{image}"', name)
+        start = self.now
+        epoch = self._epoch
+
+        def pulled(res: PullResult) -> None:
+            if not self.alive or self._epoch != epoch:
+                return
+            if res.error:
+                self._event(w.pod, "Warning", "Failed", f'Failed to pull image "{image}": {res.error}', name)
+                self._image_backoff.next(key, self.now)
+                self._prev_pull_err[key] = f"ErrImagePull: {res.error}"
+                cb(False, "ErrImagePull", res.error)
+                return
+            self._event(w.pod, "Normal", "Pulled",
+                        f'Successfully pulled image "{image}" in {podstatus.go_duration(res.duration)} '
+                        f'({podstatus.go_duration(self.now - start)} including waiting). Image size: {res.size} bytes.',
+                        name)
+            self._image_backoff.gc(self.now)
+            cb(True, "", "")
+
+        self._pull_queue.append((image, pulled))
+        self._pump_pulls()
+
+    def _pump_pulls(self) -> None:
+        """serialImagePuller: one pull at a time, in the order they were asked for."""
+        if self._pulling or not self._pull_queue:
+            return
+        image, cb = self._pull_queue.popleft()
+        self._pulling = True
+        epoch = self._epoch
+
+        def done(res: PullResult) -> None:
+            if not self.alive or self._epoch != epoch:
+                return
+            self._pulling = False
+            try:
+                cb(res)
+            finally:
+                self._pump_pulls()
+
+        self.runtime.pull_image(image, done)
+
+    # ------------------------------------------------------------------ pods: termination
+    def _sync_terminating(self, w: _Pod) -> None:
+        """SyncTerminatingPod: stop the containers (grace period), the sandbox; terminal status; delete."""
+        if w.busy:
+            w.pending = True
+            return
+        if w.terminating or w.terminated:
+            return
+        w.terminating = True
+        self._cancel(w.requeue)
+        w.requeue = None
+        pod = w.pod
+        running = [rs[0] for rs in self._containers_by_name(w).values() if rs and rs[0].state == CONTAINER_RUNNING]
+        if not running:
+            self._terminated(w)
+            return
+        grace = pod["metadata"].get("deletionGracePeriodSeconds")
+        if grace is None:
+            grace = pod["spec"].get("terminationGracePeriodSeconds", DEFAULT_TERMINATION_GRACE_PERIOD)
+        grace = max(int(grace or 0), MINIMUM_GRACE_PERIOD)
+        pending = len(running)
+        epoch = self._epoch
+        order = {c["name"]: i for i, c in enumerate(pod["spec"].get("containers") or [])}
+
+        def stopped(_cid: str) -> None:
+            nonlocal pending
+            pending -= 1
+            if pending == 0 and self.alive and self._epoch == epoch and self._pods.get(w.uid) is w:
+                self._terminated(w)
+
+        for c in sorted(running, key=lambda c: order.get(c.name, 0)):
+            self._event(pod, "Normal", "Killing", f"Stopping container {c.name}", c.name)
+            self.runtime.stop_container(c.id, grace, stopped)
+
+    def _terminated(self, w: _Pod) -> None:
+        """All containers stopped: stop the sandbox, write the terminal status, delete if asked to."""
+        self._stop_sandboxes(w)
+        w.terminated = True
+        self._release(w)
+        w.final_status = self._generate_status(w, terminal=True)
+        self._finalize(w)
+
+    def _finalize(self, w: _Pod) -> None:
+        """The status manager for a finished pod: its final status, then (if it is being deleted) the
+        DELETE with grace period 0 and a UID precondition."""
+        if w.gone:
+            return
+        if w.final_status is not None and not self._write_status(w, w.final_status):
+            return
+        if w.pod["metadata"].get("deletionTimestamp"):
+            md = w.pod["metadata"]
+            try:
+                self.ctx.client.delete("pods", md["name"], md["namespace"], grace_period_seconds=0,
+                                       preconditions={"uid": w.uid})
+            except ApiError as e:
+                if e.code not in (404, 409):
+                    self._retry_status_later(w)
+
+
+# ----------------------------------------------------------------------------- helpers
+def _quantity(name: str, q: Any):
+    try:
+        v = parse_quantity(q)
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"invalid {name} quantity {q!r}: {e}") from None
+    if v < 0:
+        raise ValueError(f"invalid {name} quantity {q!r}: must be non-negative")
+    return v
+
+
+def _default_pull_policy(image: str) -> str:
+    from ..api.defaults import default_pull_policy
+
+    return default_pull_policy(image)
+
+
+def _volume_mounts(c: dict) -> list[dict]:
+    """ContainerStatus.volumeMounts (RecursiveReadOnlyMounts, beta and on in v1.32)."""
+    out = []
+    for m in c.get("volumeMounts") or []:
+        vm: dict[str, Any] = {"name": m.get("name", ""), "mountPath": m.get("mountPath", "")}
+        if m.get("readOnly"):
+            vm["readOnly"] = True
+            vm["recursiveReadOnly"] = "Disabled"
+        out.append(vm)
+    return out
