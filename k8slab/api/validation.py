@@ -1984,6 +1984,24 @@ _KINDS: dict[str, tuple[bool, Callable[[dict], Errs], Callable[[dict, dict], Err
 }
 
 
+def register_kind(kind: str, namespaced: bool, on_create: Callable[[dict], Errs],
+                  on_update: Callable[[dict, dict], Errs] | None = None) -> None:
+    """Register the validation of a further kind (modules that add kinds call this at import).
+
+    ``on_create(obj)`` returns the kind's field errors; ``on_update(new, old)`` those of an
+    update (immutable fields); by default an update is validated like a create.
+    """
+    _KINDS[kind] = (namespaced, on_create, on_update or (lambda new, old: on_create(new)))
+
+
+def _meta_only(obj: dict) -> Errs:
+    """For served kinds with no registered validation: ObjectMeta with DNS-1123 subdomain names."""
+    from .resources import RESOURCES
+
+    namespaced = next((r.namespaced for r in RESOURCES if r.kind == obj.get("kind")), True)
+    return _validate_object_meta(obj.get("metadata"), namespaced, name_is_dns_subdomain, kube_finalizers=False)
+
+
 def _generic_meta(obj: dict, namespaced: bool) -> Errs:
     """upstream: rest.BeforeCreate/BeforeUpdate's common ObjectMeta check (path-segment names)."""
     return _validate_object_meta(obj.get("metadata"), namespaced, _path_segment_name, kube_finalizers=False)
@@ -2002,7 +2020,12 @@ def validate(obj: dict, old: dict | None = None) -> list[FieldError]:
         return [_type_error("", obj, "map[string]interface {}")]
     entry = _KINDS.get(obj.get("kind"))  # type: ignore[arg-type]
     if entry is None:
-        return []
+        from .resources import RESOURCES
+
+        r = next((r for r in RESOURCES if r.kind == obj.get("kind")), None)
+        if r is None:
+            return []
+        entry = (r.namespaced, _meta_only, lambda new, old: [])
     namespaced, on_create, on_update = entry
     if old is None:
         errs = on_create(obj)
