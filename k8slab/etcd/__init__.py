@@ -1,5 +1,13 @@
-"""etcd: the MVCC key-value store that holds all cluster state."""
+"""etcd: the MVCC key-value store that holds all cluster state, its leases and its durability."""
 
-from .mvcc import MVCCStore, KeyValue, WatchEvent, CompactedError, FutureRevisionError
+from .durable import DurableStore, open_store
+from .errors import (CompactedError, CorruptError, DuplicateKeyError, EtcdError, FutureRevisionError,
+                     LeaseExistsError, LeaseNotFoundError, LeaseTTLTooLargeError, StoppedError)
+from .lease import MIN_LEASE_TTL, Lease, LeaseTimeToLive
+from .mvcc import Compare, KeyValue, MVCCStore, WatchEvent, prefix_end
+from .snapshot import load_state, load_state_metadata, save_state
 
-__all__ = ["MVCCStore", "KeyValue", "WatchEvent", "CompactedError", "FutureRevisionError"]
+__all__ = ["MVCCStore", "KeyValue", "WatchEvent", "Compare", "prefix_end", "EtcdError", "CompactedError",
+           "FutureRevisionError", "LeaseNotFoundError", "LeaseExistsError", "LeaseTTLTooLargeError",
+           "DuplicateKeyError", "StoppedError", "CorruptError", "Lease", "LeaseTimeToLive", "MIN_LEASE_TTL",
+           "DurableStore", "open_store", "save_state", "load_state", "load_state_metadata"]
