@@ -166,11 +166,14 @@ class Cluster:
 
         return apply_manifest(self.client, manifest, namespace)
 
-    def kubectl(self, command: str) -> KubectlOutput:
-        """The text the real kubectl prints for ``command``; raises KubectlError on failure."""
+    def kubectl(self, command: str, stdin: str | None = None) -> KubectlOutput:
+        """The text the real kubectl prints for ``command``; raises KubectlError on failure.
+
+        ``stdin`` feeds ``-f -`` (e.g. ``c.kubectl("apply -f -", stdin=yaml_text)``).
+        """
         from . import kubectl as _kubectl
 
-        return KubectlOutput(_kubectl.run(self.client, command))
+        return KubectlOutput(_kubectl.run(self.client, command, stdin=stdin))
 
     def get(self, resource: str, name: str, namespace: str | None = "default") -> dict:
         """One object, fresh from the API server."""

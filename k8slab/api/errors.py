@@ -207,5 +207,9 @@ def aggregate(errs: list[FieldError]) -> str:
 
 def invalid_object(kind: str, group: str, name: str, errs: list[FieldError]) -> ApiError:
     """``errors.NewInvalid``: 422 with causes, message ``Kind.group "name" is invalid: ...``."""
-    msg = f'{qualified_kind(kind, group)} "{name}" is invalid: {aggregate(errs)}'
-    return ApiError(422, "Invalid", msg, _details(name, group, kind, causes=[e.cause() for e in errs]))
+    unique: list[FieldError] = []
+    for e in errs:  # the same error reached twice is one cause (ErrorList.ToAggregate dedups too)
+        if str(e) not in {str(u) for u in unique}:
+            unique.append(e)
+    msg = f'{qualified_kind(kind, group)} "{name}" is invalid: {aggregate(unique)}'
+    return ApiError(422, "Invalid", msg, _details(name, group, kind, causes=[e.cause() for e in unique]))
