@@ -265,7 +265,7 @@ class APIServer:
         self._admit(ri, obj)
         self._validate(obj, None)
         name = md["name"]
-        self._trace(source, "create", ri, name, ns)
+        self._trace(source, "create", ri, name, ns, "dryRun" if dry_run else "")
         key = self.key(ri, ns, name)
         if self.store.get(key) is not None:
             raise errors.already_exists(ri.plural, ri.group, name)
@@ -354,7 +354,8 @@ class APIServer:
         obj = json.loads(json.dumps(obj))
         ns = self._ns_for(ri, namespace or obj["metadata"].get("namespace"))
         name = obj["metadata"].get("name", "")
-        self._trace(source, "update" if not subresource else f"update/{subresource}", ri, name, ns)
+        self._trace(source, "update" if not subresource else f"update/{subresource}", ri, name, ns,
+                    "dryRun" if dry_run else "")
         key = self.key(ri, ns, name)
         kv = self.store.get(key)
         if kv is None:
@@ -416,7 +417,8 @@ class APIServer:
         ri = self.resource(resource)
         self._check_available()
         ns = self._ns_for(ri, namespace)
-        self._trace(source, "patch" if not subresource else f"patch/{subresource}", ri, name, ns)
+        self._trace(source, "patch" if not subresource else f"patch/{subresource}", ri, name, ns,
+                    "dryRun" if dry_run else "")
         key = self.key(ri, ns, name)
         kv = self.store.get(key)
         if kv is None:
@@ -438,7 +440,7 @@ class APIServer:
         ri = self.resource(resource)
         self._check_available()
         ns = self._ns_for(ri, namespace)
-        self._trace(source, "delete", ri, name, ns)
+        self._trace(source, "delete", ri, name, ns, "dryRun" if dry_run else "")
         key = self.key(ri, ns, name)
         kv = self.store.get(key)
         if kv is None:
