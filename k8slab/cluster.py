@@ -26,6 +26,26 @@ from .sim.trace import Trace
 COMPACTION_INTERVAL = 300.0
 
 
+def _node_specs_from_store(store) -> list[dict]:
+    """The workers a restored store knew: name, capacity, user labels and taints of each Node."""
+    import json
+
+    from .etcd.mvcc import prefix_end
+
+    specs = []
+    kvs, _, _ = store.range("/registry/minions/", prefix_end("/registry/minions/"))
+    for kv in kvs:
+        node = json.loads(kv.value)
+        cap = node.get("status", {}).get("capacity", {})
+        labels = {k: v for k, v in (node["metadata"].get("labels") or {}).items()
+                  if not k.startswith(("kubernetes.io/", "beta.kubernetes.io/", "node.kubernetes.io/"))}
+        taints = [t for t in node.get("spec", {}).get("taints") or [] if not t["key"].startswith("node.kubernetes.io/")]
+        specs.append({"name": node["metadata"]["name"], "cpu": cap.get("cpu"), "memory": cap.get("memory"),
+                      "pods": int(cap["pods"]) if cap.get("pods") else None, "labels": labels or None,
+                      "taints": taints or None})
+    return specs
+
+
 class KubectlOutput(str):
     """What ``Cluster.kubectl`` returns: the text, shown as is in a notebook."""
 
@@ -43,7 +63,8 @@ class Cluster:
 
     def __init__(self, seed: int = 0, nodes: int = 3, *, node_cpu: str = "2", node_memory: str = "4Gi",
                  node_pods: int = 110, scheduler_config: Any = None, trace_limit: int | None = 200_000,
-                 controller_options: dict | None = None):
+                 controller_options: dict | None = None, data_dir: str | None = None,
+                 _restore: tuple | None = None):
         from .node.kubelet import Kubelet  # noqa: F401  (import errors surface at construction)
         from .scheduler import Scheduler
 
@@ -53,7 +74,27 @@ class Cluster:
         self.kernel = Kernel()
         self.rng = RngTree(seed)
         self.trace = Trace(limit=trace_limit)
-        self.store = MVCCStore()
+        self.data_dir = data_dir
+        if _restore is not None:  # Cluster.load: a store from a lab file, its clock and node specs
+            self.store, start, node_specs = _restore
+            self.kernel.now = start
+            self.store.set_clock(lambda: self.kernel.now)
+            if data_dir is not None:
+                from .etcd.durable import DurableStore
+
+                self.store = DurableStore(data_dir, clock=lambda: self.kernel.now, initial=self.store)
+        elif data_dir is not None:
+            from .etcd.durable import DurableStore
+
+            # etcd's WAL and snapshots in data_dir: every acknowledged write is on disk first;
+            # an existing directory is recovered (a corrupt or foreign one is refused).
+            self.store = DurableStore(data_dir)
+            self.kernel.now = self.store.recovered_time or 0.0
+            self.store.set_clock(lambda: self.kernel.now)
+            node_specs = _node_specs_from_store(self.store)
+        else:
+            self.store = MVCCStore(clock=lambda: self.kernel.now)
+            node_specs = []
         self.apiserver = APIServer(self.store, self.kernel, self.rng, self.trace)
         self.apiserver.bootstrap()
         self.client = Client(self.apiserver, "kubectl")
@@ -62,10 +103,16 @@ class Cluster:
         self.kubelets: dict[str, Any] = {}
         self._node_index = 0
         self._default_node = {"cpu": node_cpu, "memory": node_memory, "pods": node_pods}
+        self._node_specs: dict[str, dict] = {}
         self.controller_manager.start()
         self.scheduler.start()
-        for _ in range(nodes):
-            self.add_node()
+        if node_specs:
+            # a restored cluster: its workers come back, re-register and reconcile their pods
+            for spec in node_specs:
+                self.add_node(**spec)
+        else:
+            for _ in range(nodes):
+                self.add_node()
         self._last_compact_rev = self.store.revision
         self.kernel.call_later(COMPACTION_INTERVAL, self._compact, source="kube-apiserver", what="compact etcd")
 
@@ -118,6 +165,10 @@ class Cluster:
                           runtime=runtime, pod_cidr=pod_cidr, internal_ip=internal_ip)
         kubelet.start()  # registers the Node; an invalid one raises and nothing is kept
         self.kubelets[name] = kubelet
+        self._node_specs[name] = {"name": name, "cpu": cpu or self._default_node["cpu"],
+                                  "memory": memory or self._default_node["memory"],
+                                  "pods": pods if pods is not None else self._default_node["pods"],
+                                  "labels": labels, "taints": taints}
         return name
 
     def _kubelet(self, name: str):
@@ -133,6 +184,36 @@ class Cluster:
     def recover_node(self, name: str) -> None:
         """The node comes back: its kubelet re-registers and reconciles its pods."""
         self._kubelet(name).recover()
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str) -> None:
+        """Write the whole lab (etcd's state, the clock, the seed, the workers) to one file.
+
+        ``Cluster.load(path)`` brings it back: the control plane and the kubelets restart
+        against the saved state, as a real cluster restarts from etcd.
+        """
+        from .etcd.snapshot import save_state
+
+        save_state(self.store, path, metadata={"format": "k8slab-lab/1", "seed": self.seed, "now": self.kernel.now,
+                                               "nodes": [self._node_specs[n] for n in sorted(self._node_specs)]})
+
+    @classmethod
+    def load(cls, path: str, *, data_dir: str | None = None, **kw: Any) -> "Cluster":
+        """A cluster restarted from a file written by :meth:`save` (a corrupt or foreign file is refused)."""
+        from .etcd.snapshot import load_state, load_state_metadata
+
+        meta = load_state_metadata(path) or {}
+        if meta.get("format") != "k8slab-lab/1":
+            raise ValueError(f"{path}: not a k8slab lab file (no k8slab-lab/1 metadata)")
+        store = load_state(path)
+        return cls(seed=meta.get("seed", 0), nodes=0, data_dir=data_dir,
+                   _restore=(store, float(meta.get("now", 0.0)), meta.get("nodes") or []), **kw)
+
+    def close(self) -> None:
+        """Release the data directory (a durable store's files)."""
+        close = getattr(self.store, "close", None)
+        if close is not None:
+            close()
 
     # ------------------------------------------------------------------ time
     @property
@@ -182,6 +263,17 @@ class Cluster:
     def list(self, resource: str, namespace: str | None = None, **kw: Any) -> list[dict]:
         """Objects of one resource (all namespaces when ``namespace`` is None)."""
         return self.client.list(resource, namespace, **kw)["items"]
+
+    def serve(self, port: int | None = None, host: str = "127.0.0.1", speed: float = 1.0, token: str | None = None,
+              **kw: Any):
+        """Serve the API over HTTPS on ``host`` (loopback by default) for the real kubectl and clients.
+
+        Returns the served API (``.url``, ``.kubeconfig``, ``.close()``); while served, the
+        simulation advances with the wall clock times ``speed``. See k8slab/apiserver/http.py.
+        """
+        from .apiserver.http import serve
+
+        return serve(self, port=port, host=host, speed=speed, token=token, **kw)
 
     @property
     def nodes(self) -> list[str]:

@@ -57,6 +57,7 @@ class DurableStore(MVCCStore):
         self.max_snapshots = max_snapshots
         self.max_wals = max_wals
         self._closed_reason = ""
+        self.recovered_time: float | None = None  # virtual time of the last recovered entry, if any
         self._replaying = True
         self._since_snapshot = 0
         self.snapshot_index = 0
@@ -85,6 +86,9 @@ class DurableStore(MVCCStore):
             except BaseException:
                 self._wal.close()
                 raise
+            self.recovered_time = t_last
+            if self._clock is None and t_last is not None:
+                self._time = t_last  # no clock handed in: the store's time goes on from its last entry
             if t_last is not None and self.lessor.leases and t_last != self.now:
                 # The clock now reads differently (a new cluster starts at 0): re-anchor every
                 # lease at the remaining TTL it had at the last entry, and log that as a

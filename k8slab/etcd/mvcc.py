@@ -146,6 +146,10 @@ class MVCCStore:
         self.lessor = Lessor(min_lease_ttl)
 
     # ---------------------------------------------------------------- time
+    def set_clock(self, clock: Callable[[], float]) -> None:
+        """Hand the store a clock after construction (a cluster restored from disk does this)."""
+        self._clock = clock
+
     @property
     def now(self) -> float:
         """The store's idea of the virtual time (clock, or the last time it was handed)."""
