@@ -39,4 +39,6 @@ class ComponentContext:
         return Informer(self.client, resource, namespace, **kw)
 
     def workqueue(self, name: str, process: Callable[[str], None], **kw: Any) -> WorkQueue:
-        return WorkQueue(f"{self.name}/{name}", self.call_later, process, **kw)
+        q = WorkQueue(f"{self.name}/{name}", self.call_later, process, **kw)
+        q.now = lambda: self.client.now
+        return q

@@ -3,8 +3,9 @@
 upstream: staging/src/k8s.io/client-go/util/workqueue (queue.go, delaying_queue.go,
 rate_limiting_queue.go, default_rate_limiters.go). Keys are deduplicated while waiting; a
 key being processed that is added again is processed once more afterwards. Failed keys
-come back after ItemExponentialFailureRateLimiter's delay: 5 ms doubling to 1000 s
-(the overall 10 qps token bucket of DefaultControllerRateLimiter is not modelled).
+come back after DefaultControllerRateLimiter's delay: the larger of
+ItemExponentialFailureRateLimiter (5 ms doubling to 1000 s per key) and the overall
+BucketRateLimiter (10 qps with a burst of 100, shared by every key of the queue).
 
 The queue does not run anything by itself: it asks ``call_later`` (the kernel) to invoke
 ``process(key)`` — one kernel event per key, so each reconcile is one ``step()``.
@@ -21,6 +22,8 @@ class WorkQueue:
 
     BASE_DELAY = 0.005
     MAX_DELAY = 1000.0
+    BUCKET_QPS = 10.0
+    BUCKET_BURST = 100
 
     def __init__(self, name: str, call_later: Callable, process: Callable[[str], None], *,
                  worker_delay: float = 0.0):
@@ -34,6 +37,9 @@ class WorkQueue:
         self._waiting: dict[str, object] = {}
         self._scheduled = False
         self.worker_delay = worker_delay
+        self._tokens = float(self.BUCKET_BURST)
+        self._tokens_at: float | None = None
+        self.now: Callable[[], float] | None = None  # set by the owner to enable the token bucket
 
     def add(self, key: str) -> None:
         """Queue ``key`` (no-op if it is already waiting)."""
@@ -56,10 +62,21 @@ class WorkQueue:
         self.add(key)
 
     def add_rate_limited(self, key: str) -> None:
-        """Queue ``key`` after its exponential backoff (5 ms × 2^failures, at most 1000 s)."""
+        """Queue ``key`` after max(its exponential backoff, the shared token bucket's wait)."""
         n = self._failures.get(key, 0)
         self._failures[key] = n + 1
-        self.add_after(key, min(self.BASE_DELAY * (2 ** n), self.MAX_DELAY))
+        self.add_after(key, max(min(self.BASE_DELAY * (2 ** n), self.MAX_DELAY), self._bucket_delay()))
+
+    def _bucket_delay(self) -> float:
+        """rate.Limiter.Reserve(): take a token; wait for it when the bucket is empty."""
+        if self.now is None:
+            return 0.0
+        t = self.now()
+        if self._tokens_at is not None:
+            self._tokens = min(float(self.BUCKET_BURST), self._tokens + (t - self._tokens_at) * self.BUCKET_QPS)
+        self._tokens_at = t
+        self._tokens -= 1
+        return 0.0 if self._tokens >= 0 else -self._tokens / self.BUCKET_QPS
 
     def forget(self, key: str) -> None:
         """Reset ``key``'s backoff (after a successful reconcile)."""

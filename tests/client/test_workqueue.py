@@ -58,3 +58,16 @@ def test_forget_resets_backoff():
     assert q.num_requeues("x") == 2
     q.forget("x")
     assert q.num_requeues("x") == 0
+
+
+def test_token_bucket_limits_rate_limited_adds_to_10_per_second_after_a_burst_of_100():
+    seen = []
+    k = Kernel()
+    q = WorkQueue("q", k.call_later, lambda key: seen.append(k.now))
+    q.now = lambda: k.now
+    for i in range(120):
+        q.add_rate_limited(f"k{i}")  # distinct keys: only the shared bucket can slow them
+    k.run_until(100)
+    assert len(seen) == 120
+    assert sum(1 for t in seen if t < 0.01) == 100          # the burst
+    assert seen[-1] == pytest.approx(2.0, abs=0.01)          # 20 more at 10 qps
