@@ -4,8 +4,11 @@ upstream: cmd/kube-controller-manager/app/controllermanager.go (NewControllerDes
 Each controller gets a context named after its upstream client name (``deployment-controller``,
 ``replicaset-controller``, ``node-controller``, ...) so the trace and Events show who acted.
 
-Simplification: a single controller manager, so no leader election yet (the controllers
-issue adds it through a Lease).
+Leader election (leader_election.py): the manager campaigns for the Lease
+``kube-system/kube-controller-manager`` and starts its controllers only once it leads, as
+``--leader-elect=true`` (the default) does. ``crash()`` ends the process: its informers stop,
+its timers do nothing, its Lease is left to expire, and a standby manager built on the same
+API server takes over after LeaseDuration.
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ from typing import Callable
 from ..client.context import ComponentContext
 from ..client.informer import SharedInformerFactory
 from .deployment import DeploymentController
+from .daemonset import DaemonSetController
 from .garbage_collector import GarbageCollector
+from .job import JobController
+from .leader_election import LeaderElector
 from .node_lifecycle import NodeLifecycleController
 from .replicaset import ReplicaSetController
 from .taint_eviction import TaintEvictionController
@@ -24,6 +30,8 @@ from .taint_eviction import TaintEvictionController
 CONTROLLERS: list[tuple[str, Callable[[ComponentContext], object]]] = [
     ("deployment-controller", DeploymentController),
     ("replicaset-controller", ReplicaSetController),
+    ("daemon-set-controller", DaemonSetController),
+    ("job-controller", JobController),
     ("node-controller", NodeLifecycleController),
     ("taint-eviction-controller", TaintEvictionController),
     ("generic-garbage-collector", GarbageCollector),
@@ -35,18 +43,65 @@ class ControllerManager:
 
     name = "kube-controller-manager"
 
-    def __init__(self, make_context: Callable[[str], ComponentContext], options: dict | None = None):
-        options = options or {}
+    def __init__(self, make_context: Callable[[str], ComponentContext], options: dict | None = None, *,
+                 identity: str | None = None):
+        options = dict(options or {})
         self.controllers: dict[str, object] = {}
+        self.alive = True
+        self.started = False
         shared_ctx = make_context(self.name)
+        self.ctx = shared_ctx
         # one informer per resource for the whole process, listing and watching as kube-controller-manager
         self.informers = SharedInformerFactory(shared_ctx.client)
+        le_opts = dict(options.pop("leader-election", {}) or {})
+        # upstream's default is --leader-elect=true; k8slab's Cluster keeps it off until the chapters that
+        # print etcd revisions are re-executed (the Lease adds writes). Turn it on with
+        # controller_options={"leader-election": {"leader_elect": True}}.
+        self.leader_elect = le_opts.pop("leader_elect", False)
         for name, factory in CONTROLLERS:
             kw = options.get(name, {})
             ctx = make_context(name)
             ctx.informers = self.informers
+            ctx.call_later = self._guarded(ctx.call_later)
             self.controllers[name] = factory(ctx, **kw)
+        if identity is None:
+            # upstream: "<hostname>_<uuid>"
+            from ..api.meta import new_uid
+
+            identity = f"control-plane_{new_uid(shared_ctx.rng)}"
+        self.identity = identity
+        self.elector = LeaderElector(shared_ctx, identity, on_started_leading=self._start_controllers,
+                                     on_stopped_leading=self.crash, **le_opts)
+
+    def _guarded(self, call_later: Callable) -> Callable:
+        def guarded(delay, fn, *args, **kw):
+            def run(*a):
+                if self.alive:
+                    fn(*a)
+            return call_later(delay, run, *args, **kw)
+        return guarded
 
     def start(self) -> None:
+        """Campaign for leadership (at once); the controllers start when this manager leads."""
+        if self.leader_elect:
+            self.elector.run()
+        else:
+            self._start_controllers()
+
+    def _start_controllers(self) -> None:
+        if self.started or not self.alive:
+            return
+        self.started = True
         for c in self.controllers.values():
             c.start()
+
+    @property
+    def leading(self) -> bool:
+        return self.alive and (self.elector.leading or not self.leader_elect)
+
+    def crash(self) -> None:
+        """The process dies: no more watches, timers or lease renewals."""
+        self.alive = False
+        self.elector.stop()
+        for inf in list(getattr(self.informers, "_informers", {}).values()):
+            inf.stop()

@@ -48,7 +48,21 @@ def _commands() -> dict[str, tuple[list, Callable[..., str]]]:
         "scale": (commands.SCALE_FLAGS, commands.run_scale),
         "label": (commands.META_FLAGS, commands.run_label),
         "annotate": (commands.META_FLAGS, commands.run_annotate),
+        **_controller_commands(),
     }
+
+
+def _controller_commands() -> dict[str, tuple[list, Callable[..., str]]]:
+    """``rollout`` (kubectl/rollout.py) and ``cordon``/``uncordon``/``drain`` (kubectl/drain.py)."""
+    from . import rollout
+
+    table: dict[str, tuple[list, Callable[..., str]]] = {"rollout": (rollout.FLAGS, rollout.run_rollout)}
+    try:
+        from . import drain
+    except ImportError:  # pragma: no cover - drain.py lands separately
+        return table
+    table.update(drain.COMMANDS)
+    return table
 
 
 _KNOWN_UNSUPPORTED = {"logs", "exec", "rollout", "edit", "patch", "replace", "expose", "run", "set", "autoscale",
