@@ -217,6 +217,27 @@ class APIServer:
         # plugin/pkg/admission/priority/admission.go: no PriorityClass → priority 0
         spec.setdefault("priority", 0)
         spec.setdefault("preemptionPolicy", "PreemptLowerPriority")
+        # plugin/pkg/admission/limitranger (mutating half; see admission.py)
+        from . import admission
+
+        set_ = admission.limit_ranger_mutate(self, obj)
+        if set_:
+            self._trace("LimitRanger", "admission mutate", ri, obj["metadata"].get("name", ""),
+                        obj["metadata"].get("namespace", ""), "; ".join(set_))
+
+    def _validating_admission(self, ri: ResourceInfo, obj: dict, source: str, dry_run: bool) -> None:
+        """Validating admission after validation: LimitRanger (min/max) and ResourceQuota (admission.py)."""
+        from . import admission
+
+        try:
+            if ri.kind == "Pod":
+                admission.limit_ranger_validate(self, obj)
+            if not dry_run:
+                admission.resource_quota_validate(self, ri, obj)
+        except errors.ApiError as e:
+            self._trace(source, "admission denied", ri, obj["metadata"].get("name", ""),
+                        obj["metadata"].get("namespace", ""), e.message)
+            raise
 
     def _validate(self, obj: dict, old: dict | None) -> None:
         from ..api.validation import validate_or_raise
@@ -269,6 +290,7 @@ class APIServer:
         key = self.key(ri, ns, name)
         if self.store.get(key) is not None:
             raise errors.already_exists(ri.plural, ri.group, name)
+        self._validating_admission(ri, obj, source, dry_run)
         if dry_run:
             md["uid"] = metautil.new_uid(self._uid_rng)
             md["creationTimestamp"] = metautil.rfc3339(self.kernel.now)
