@@ -39,7 +39,7 @@ class ResourceInfo:
 
 RESOURCES: list[ResourceInfo] = [
     ResourceInfo("namespaces", "namespace", "Namespace", "", "v1", False, ("ns",),
-                 verbs=("create", "delete", "get", "list", "patch", "update", "watch"), subresources=("status",)),
+                 verbs=("create", "delete", "get", "list", "patch", "update", "watch"), subresources=("status", "finalize")),
     ResourceInfo("nodes", "node", "Node", "", "v1", False, ("no",), subresources=("status",)),
     ResourceInfo("pods", "pod", "Pod", "", "v1", True, ("po",), ("all",), subresources=("status", "binding", "log")),
     ResourceInfo("events", "event", "Event", "", "v1", True, ("ev",)),

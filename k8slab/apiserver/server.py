@@ -131,6 +131,7 @@ class APIServer:
         self.kernel = kernel
         self.trace = trace
         self._uid_rng = rng.stream("apiserver/uid")
+        self._service_ip_rng = rng.stream("apiserver/service-ip")
         self._name_rng = rng.stream("apiserver/generate-name")
         self.watch_latency = watch_latency
         self._watches: dict[str, list[_Watch]] = {}
@@ -284,6 +285,9 @@ class APIServer:
         self._check_namespace(ri, ns, creating=True)
         strategy.prepare_for_create(obj)
         self._admit(ri, obj)
+        if ri.kind == "Service":  # ClusterIP/NodePort allocation (service_ip.py)
+            from . import service_ip
+            service_ip.allocate(self, obj, dry_run=dry_run)
         self._validate(obj, None)
         name = md["name"]
         self._trace(source, "create", ri, name, ns, "dryRun" if dry_run else "")
@@ -404,6 +408,9 @@ class APIServer:
         if subresource is None:
             self._defaults(new, create=False)
         strategy.prepare_for_update(ri.kind, new, old, subresource)
+        if ri.kind == "Service" and subresource is None:  # keep/allocate ClusterIP and node ports (service_ip.py)
+            from . import service_ip
+            service_ip.allocate(self, new, old, dry_run=dry_run)
         if subresource == "status":
             # status writes keep metadata as stored (labels/annotations move only via the main resource)
             for k in ("labels", "annotations", "ownerReferences", "finalizers"):
@@ -421,7 +428,8 @@ class APIServer:
         if dry_run:
             md["resourceVersion"] = omd_rv
             return new
-        if md.get("deletionTimestamp") and not md.get("finalizers") and ri.kind != "Pod":
+        if md.get("deletionTimestamp") and not md.get("finalizers") and ri.kind != "Pod" and \
+                not (ri.kind == "Namespace" and new.get("spec", {}).get("finalizers")):
             return self._delete_now(ri, key, mod_rev, new)
         ok, results = self.store.txn([Compare(key, "mod", "=", mod_rev)], [("put", key, _encode(new))])
         if not ok:
@@ -477,6 +485,19 @@ class APIServer:
                 raise errors.conflict(ri.plural, ri.group, name,
                                       f"Precondition failed: ResourceVersion in precondition: {preconditions['resourceVersion']}, ResourceVersion in object meta: {md['resourceVersion']}")
         if dry_run:
+            return obj
+        if ri.kind == "Namespace" and obj.get("spec", {}).get("finalizers"):
+            # pkg/registry/core/namespace/storage/storage.go Delete: the namespace turns
+            # Terminating; the namespace controller empties it, then finalizes it
+            if md.get("deletionTimestamp"):
+                return obj
+            md["deletionTimestamp"] = metautil.rfc3339(self.kernel.now)
+            md["deletionGracePeriodSeconds"] = 0
+            obj.setdefault("status", {})["phase"] = "Terminating"
+            md.pop("resourceVersion")
+            ok, results = self.store.txn([Compare(key, "mod", "=", kv.mod_revision)], [("put", key, _encode(obj))])
+            self._trace_etcd("txn/put", key, results[0].mod_revision)
+            md["resourceVersion"] = str(results[0].mod_revision)
             return obj
         finalizers = list(md.get("finalizers") or [])
         if propagation_policy == "Foreground" and "foregroundDeletion" not in finalizers:
@@ -584,6 +605,14 @@ class APIServer:
             "status": {"replicas": obj.get("status", {}).get("replicas", 0),
                        "selector": label_selector_to_string(obj["spec"].get("selector") or {})},
         }
+
+    def evict(self, namespace: str, name: str, *, source: str = "client", delete_options: dict | None = None) -> dict:
+        """POST pods/eviction: delete the pod unless its PodDisruptionBudget forbids it (429); see eviction.py."""
+        from . import eviction
+
+        self._check_available()
+        self._trace(source, "create/eviction", res.for_plural("pods"), name, namespace)
+        return eviction.evict(self, namespace, name, source=source, delete_options=delete_options)
 
     # ------------------------------------------------------------------ watch
     def watch(self, resource: str | ResourceInfo, namespace: str | None, handler: Callable[[str, dict], None], *,
@@ -717,12 +746,65 @@ class APIServer:
                                what=f"watch {typ} {ri.kind} {obj['metadata'].get('name', '')}")
 
     # ------------------------------------------------------------------ bootstrap
+    # ------------------------------------------------------------------ pods/log and pods/exec (proxied to the kubelet)
+    def register_kubelet(self, node_name: str, conn: Any) -> None:
+        """Where ``node_name``'s kubelet server is: pods/log and pods/exec are proxied to it.
+
+        ``conn`` has ``logs(namespace, pod, container, previous, tail, timestamps)`` and
+        ``exec(namespace, pod, container, argv)`` (k8slab.node.kubelet.Kubelet does).
+        upstream: pkg/registry/core/pod/rest/log.go, subresources.go; strategy.go ``LogLocation``.
+        """
+        self.__dict__.setdefault("_kubelet_conns", {})[node_name] = conn
+
+    def _pod_container(self, namespace: str, name: str, container: str | None, source: str, verb: str):
+        pod = self.get("pods", namespace, name, source=source)
+        spec = pod.get("spec") or {}
+        names = [c.get("name") for c in spec.get("containers") or []]
+        inits = [c.get("name") for c in spec.get("initContainers") or []]
+        if not container:
+            if len(names) == 1:
+                container = names[0]
+            else:
+                msg = f"a container name must be specified for pod {name}, choose one of: [{' '.join(names)}]"
+                if inits:
+                    msg += f" or one of the init containers: [{' '.join(inits)}]"
+                raise errors.bad_request(msg)
+        elif container not in names and container not in inits:
+            raise errors.bad_request(f"container {container} is not valid for pod {name}")
+        node = spec.get("nodeName")
+        if not node:
+            raise errors.bad_request(f"pod {name} does not have a host assigned")
+        conn = self.__dict__.get("_kubelet_conns", {}).get(node)
+        self._trace(source, verb, res.for_plural("pods"), name, namespace, f"proxy to kubelet on {node}")
+        if conn is None or not getattr(conn, "alive", True):
+            ip = getattr(conn, "internal_ip", node)
+            raise errors.ApiError(500, "InternalError",
+                                  f'Get "https://{ip}:10250/containerLogs/{namespace}/{name}/{container}": '
+                                  f"dial tcp {ip}:10250: connect: no route to host")
+        return pod, container, conn
+
+    def pod_logs(self, namespace: str, name: str, *, container: str | None = None, previous: bool = False,
+                 tail: int | None = None, timestamps: bool = False, source: str = "client") -> str:
+        """GET pods/{name}/log: the container's log text, read from its node's kubelet."""
+        _pod, container, conn = self._pod_container(namespace, name, container, source, "get-log")
+        return conn.logs(namespace, name, container, previous=previous, tail=tail, timestamps=timestamps)
+
+    def pod_exec(self, namespace: str, name: str, argv: list[str], *, container: str | None = None,
+                 source: str = "client") -> tuple[int, str]:
+        """POST pods/{name}/exec: run ``argv`` in the container; (exit code, output)."""
+        _pod, container, conn = self._pod_container(namespace, name, container, source, "exec")
+        return conn.exec(namespace, name, container, list(argv))
+
     def bootstrap(self) -> None:
-        """Create the namespaces every cluster starts with."""
+        """Create the namespaces every cluster starts with, and the ``default/kubernetes`` Service."""
         for ns in DEFAULT_NAMESPACES:
             if self.store.get(self.key(res.for_plural("namespaces"), None, ns)) is None:
                 self.create("namespaces", None, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}},
                             source=self.name)
+        from . import service_ip  # the default/kubernetes Service at the range's first address
+
+        if self.store.get(self.key(res.for_plural("services"), "default", "kubernetes")) is None:
+            self.create("services", "default", service_ip.kubernetes_service(), source=self.name)
 
 
 class _Decoded:

@@ -9,6 +9,7 @@ update and the old spec on a status update; generation moves when the spec chang
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 #: Kinds whose status is written only through the ``status`` subresource.
@@ -66,6 +67,26 @@ def prepare_for_create(obj: dict) -> None:
 
 def prepare_for_update(kind: str, new: dict, old: dict, subresource: str | None) -> None:
     """Carry over what the caller may not change on this endpoint."""
+    if kind == "Namespace":
+        # pkg/registry/core/namespace/strategy.go: spec.finalizers move only through
+        # the finalize subresource; the phase only through status (or Delete)
+        if subresource == "finalize":
+            fin = (new.get("spec") or {}).get("finalizers")
+            for k in [k for k in new if k != "metadata"]:
+                del new[k]
+            for k, v in old.items():
+                if k != "metadata":
+                    new[k] = json.loads(json.dumps(v))
+            new.setdefault("spec", {})["finalizers"] = fin or []
+            if not new["spec"]["finalizers"]:
+                new["spec"].pop("finalizers")
+            return
+        if subresource is None:
+            new.setdefault("spec", {})
+            if "finalizers" in (old.get("spec") or {}):
+                new["spec"]["finalizers"] = old["spec"]["finalizers"]
+            else:
+                new["spec"].pop("finalizers", None)
     if subresource == "status":
         # only status (and, as upstream allows, metadata labels/annotations on some kinds) moves
         keep_spec = old.get("spec")

@@ -18,9 +18,12 @@ from typing import Callable
 from ..client.context import ComponentContext
 from ..client.informer import SharedInformerFactory
 from .deployment import DeploymentController
+from .disruption import DisruptionController
+from .endpointslice import EndpointSliceController
 from .daemonset import DaemonSetController
 from .garbage_collector import GarbageCollector
 from .job import JobController
+from .namespace import NamespaceController
 from .leader_election import LeaderElector
 from .node_lifecycle import NodeLifecycleController
 from .replicaset import ReplicaSetController
@@ -35,6 +38,9 @@ CONTROLLERS: list[tuple[str, Callable[[ComponentContext], object]]] = [
     ("node-controller", NodeLifecycleController),
     ("taint-eviction-controller", TaintEvictionController),
     ("generic-garbage-collector", GarbageCollector),
+    ("namespace-controller", NamespaceController),
+    ("endpointslice-controller", EndpointSliceController),
+    ("disruption-controller", DisruptionController),
 ]
 
 
