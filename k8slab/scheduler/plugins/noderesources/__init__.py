@@ -1,0 +1,4 @@
+"""The noderesources plugins: NodeResourcesFit and NodeResourcesBalancedAllocation.
+
+upstream: pkg/scheduler/framework/plugins/noderesources.
+"""
