@@ -101,11 +101,16 @@ class Cluster:
         self.controller_manager = ControllerManager(self._context, controller_options)
         self.scheduler = Scheduler(self._context("default-scheduler"), scheduler_config)
         self.kubelets: dict[str, Any] = {}
+        self.proxies: dict[str, Any] = {}  # kube-proxy per node (node/proxy.py)
         self._node_index = 0
         self._default_node = {"cpu": node_cpu, "memory": node_memory, "pods": node_pods}
         self._node_specs: dict[str, dict] = {}
         self.controller_manager.start()
         self.scheduler.start()
+        from .dns import ClusterDNS
+
+        self.dns = ClusterDNS(self._context("coredns"))  # cluster DNS (dns.py)
+        self.dns.start()
         if node_specs:
             # a restored cluster: its workers come back, re-register and reconcile their pods
             for spec in node_specs:
@@ -165,6 +170,11 @@ class Cluster:
                           runtime=runtime, pod_cidr=pod_cidr, internal_ip=internal_ip)
         kubelet.start()  # registers the Node; an invalid one raises and nothing is kept
         self.kubelets[name] = kubelet
+        from .node.proxy import KubeProxy
+
+        self.proxies[name] = KubeProxy(self._context("kube-proxy", host=name), name)
+        self.proxies[name].start()
+        self.apiserver.register_kubelet(name, kubelet)  # pods/log and pods/exec are proxied to it
         self._node_specs[name] = {"name": name, "cpu": cpu or self._default_node["cpu"],
                                   "memory": memory or self._default_node["memory"],
                                   "pods": pods if pods is not None else self._default_node["pods"],

@@ -805,6 +805,8 @@ class APIServer:
 
         if self.store.get(self.key(res.for_plural("services"), "default", "kubernetes")) is None:
             self.create("services", "default", service_ip.kubernetes_service(), source=self.name)
+        if self.store.get(self.key(res.for_plural("endpointslices"), "default", "kubernetes")) is None:
+            self.create("endpointslices", "default", service_ip.kubernetes_endpointslice(), source=self.name)
 
 
 class _Decoded:

@@ -48,6 +48,8 @@ def _commands() -> dict[str, tuple[list, Callable[..., str]]]:
         "scale": (commands.SCALE_FLAGS, commands.run_scale),
         "label": (commands.META_FLAGS, commands.run_label),
         "annotate": (commands.META_FLAGS, commands.run_annotate),
+        "logs": (_logs().FLAGS, _logs().run_logs),
+        "exec": (_exec().FLAGS, _exec().run_exec),
         **_controller_commands(),
     }
 
@@ -65,7 +67,19 @@ def _controller_commands() -> dict[str, tuple[list, Callable[..., str]]]:
     return table
 
 
-_KNOWN_UNSUPPORTED = {"logs", "exec", "rollout", "edit", "patch", "replace", "expose", "run", "set", "autoscale",
+def _logs():
+    from . import logs
+
+    return logs
+
+
+def _exec():
+    from . import exec as exec_
+
+    return exec_
+
+
+_KNOWN_UNSUPPORTED = {"rollout", "edit", "patch", "replace", "expose", "run", "set", "autoscale",
                       "port-forward", "proxy", "cp", "auth", "debug", "events", "top", "cordon", "uncordon", "drain",
                       "taint", "wait", "diff", "kustomize", "explain", "api-resources", "api-versions", "config",
                       "cluster-info", "certificate", "attach", "plugin", "version", "completion", "alpha"}

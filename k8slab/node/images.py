@@ -207,9 +207,16 @@ REGISTRY: dict[str, dict[str, ImageInfo]] = {
     ], ("/pause",)),
     "registry.k8s.io/e2e-test-images/agnhost": _repo("registry.k8s.io/e2e-test-images/agnhost", [
         ("2.39", 51_105_200, ()),
+        ("2.40", 51_137_888, ()),
         ("2.52", 51_241_377, ()),
         ("2.53", 51_270_610, ()),
     ], ("/agnhost",)),
+    "registry.k8s.io/busybox": _repo("registry.k8s.io/busybox", [
+        ("1.27.2", 1_144_547, ("latest",)),
+    ], (), _SH),
+    "docker.io/polinux/stress": _repo("docker.io/polinux/stress", [
+        ("1.0.4", 4_020_114, ("latest",)),
+    ], (), ("stress", "--help")),
     "registry.k8s.io/echoserver": _repo("registry.k8s.io/echoserver", [
         ("1.10", 46_341_112, ()),
     ], (), ("/usr/local/bin/run.sh",)),

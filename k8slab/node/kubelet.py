@@ -40,8 +40,10 @@ k8slab simplifications, each deliberate:
 
 from __future__ import annotations
 
+import base64
 import json
 import math
+import re
 import struct
 import uuid
 from collections import deque
@@ -53,6 +55,7 @@ from ..api.quantity import format_quantity, parse_quantity, value
 from ..client.context import ComponentContext
 from . import status as podstatus
 from .images import parse_image
+from .probes import ProbeManager
 from .runtime import (CONTAINER_EXITED, CONTAINER_RUNNING, RUNTIME_NAME, SANDBOX_READY, ContainerEvent,
                       ContainerRuntime, PullResult, RuntimeError_, SandboxResult)
 
@@ -264,6 +267,11 @@ class Kubelet:
         self._pleg_phase = 0.0
         #: /var/log/pods: how many times each (pod uid, container) was started; survives reboots
         self._log_dirs: dict[tuple[str, str], int] = {}
+        self._probes = ProbeManager(self._later, self._cancel, lambda: self.ctx.now, runtime, self._probe_changed,
+                                    self._probe_failed, self._probe_event)
+        #: pod uid -> volume name -> files (emptyDir, projected ConfigMap/Secret); hostPath dirs per node
+        self._pod_volumes: dict[str, dict[str, dict]] = {}
+        self._host_paths: dict[str, dict] = {}
         self.registered = False
 
     # ------------------------------------------------------------------ resources
@@ -333,6 +341,8 @@ class Kubelet:
             self._informer.stop()
             self._informer = None
         self.runtime.power_off()
+        self._probes.clear()
+        self._pod_volumes.clear()  # emptyDirs live in memory here: a reboot loses them
         # the kubelet process is gone with everything it kept in memory
         self._pods = {}
         self._used = {"cpu": 0, "memory": 0, "ephemeral-storage": 0, "pods": 0}
@@ -750,6 +760,8 @@ class Kubelet:
         if w is None:
             return
         w.gone = True
+        self._probes.remove_pod(uid)
+        self._pod_volumes.pop(uid, None)
         self._cancel(w.requeue)
         self._cancel(w.pleg)
         self._release(w)
@@ -774,8 +786,7 @@ class Kubelet:
                 self._remove_runtime_pod(uid)
 
         for c in running:
-            self._event(pod, "Normal", "Killing", f"Stopping container {c.name}", c.name)
-            self.runtime.stop_container(c.id, grace, stopped)
+            self._kill_container(pod, c, grace, stopped)
 
     # ------------------------------------------------------------------ admission
     def _admit(self, w: _Pod) -> tuple[bool, str, str]:
@@ -921,9 +932,8 @@ class Kubelet:
             if mounts:
                 st["volumeMounts"] = mounts
             if latest.state == CONTAINER_RUNNING:
-                started_at, ready_at = w.probe_ready.get(latest.id, (latest.started_at, latest.started_at))
-                st["started"] = now >= started_at
-                st["ready"] = st["started"] and now >= ready_at
+                st["started"] = self._probes.started(latest.id)
+                st["ready"] = self._probes.ready(latest.id)
         reason = w.reasons.get(name)
         if reason is not None and podstatus.should_restart(c, w.pod, rs[0] if rs else None):
             if st["state"].get("terminated") is not None:
@@ -1039,10 +1049,9 @@ class Kubelet:
 
     def _restart_changed(self, w: _Pod, c: dict, latest) -> None:
         """computePodActions: a container whose spec changed (its image) is killed and started again."""
-        self._event(w.pod, "Normal", "Killing", f"Container {c['name']} definition changed, will be restarted",
-                    c["name"])
         grace = w.pod["spec"].get("terminationGracePeriodSeconds", DEFAULT_TERMINATION_GRACE_PERIOD)
-        self.runtime.stop_container(latest.id, max(int(grace), MINIMUM_GRACE_PERIOD), lambda _id: None)
+        self._kill_container(w.pod, latest, grace, lambda _id: None,
+                             message=f"Container {c['name']} definition changed, will be restarted")
 
     def _create_sandbox(self, run: _SyncRun, old_sb) -> None:
         w = run.w
@@ -1181,7 +1190,23 @@ class Kubelet:
         else:
             attempt = self._log_dirs.get((w.uid, name), -1) + 1
         config = {"name": name, "attempt": attempt, "image": c.get("image", ""), "command": c.get("command"),
-                  "args": c.get("args"), "stdin": c.get("stdin", False), "tty": c.get("tty", False)}
+                  "args": c.get("args"), "stdin": c.get("stdin", False), "tty": c.get("tty", False),
+                  "hostname": w.pod["metadata"]["name"]}
+        try:
+            config["env"] = self._container_env(w, c, sb)
+            config["mounts"] = self._container_mounts(w, c)
+        except _ConfigError as e:
+            if e.reason == "FailedMount":
+                self._event(w.pod, "Warning", "FailedMount", e.message)
+            else:
+                self._event(w.pod, "Warning", "Failed", f"Error: {e.message}", name)
+                w.reasons[name] = (e.reason, e.message)
+            run.error = True
+            then()
+            return
+        mem_limit = ((c.get("resources") or {}).get("limits") or {}).get("memory")
+        if mem_limit:
+            config["memory_limit"] = value(mem_limit)
         try:
             if sb is None or sb.state != SANDBOX_READY:
                 raise RuntimeError_("pod sandbox is not ready")
@@ -1203,30 +1228,311 @@ class Kubelet:
         then()
 
     def _probe_times(self, w: _Pod, c: dict, cid: str) -> None:
-        """When the (simulated) startup and readiness probes first succeed; a sync then."""
-        now = self.now
-        startup = c.get("startupProbe")
-        readiness = c.get("readinessProbe")
-        started_at = now + float((startup or {}).get("initialDelaySeconds", 0) or 0) if startup else now
-        ready_at = max(started_at, now + float((readiness or {}).get("initialDelaySeconds", 0) or 0)) \
-            if readiness else started_at
-        if startup or readiness:
-            w.probe_ready[cid] = (started_at, ready_at)
-            for t in sorted({started_at, ready_at}):
-                if t > now:
-                    self._later(t - now, self._probe_result, w.uid, what=f"probe result {w.key}/{c['name']}")
+        """Start the container's probe workers (k8slab.node.probes)."""
+        sb = self._sandbox(w)
+        if sb is not None:
+            self._probes.add(w.uid, c, cid, sb.id, sb.ip)
 
-    def _probe_result(self, uid: str) -> None:
+    def _probe_changed(self, uid: str) -> None:
         w = self._pods.get(uid)
         if w is not None:
             self._sync(w)
+
+    def _probe_event(self, uid: str, container: str, type_: str, reason: str, message: str) -> None:
+        w = self._pods.get(uid)
+        if w is not None and not w.gone:
+            self._event(w.pod, type_, reason, message, container)
+
+    def _probe_failed(self, uid: str, cid: str, kind: str, probe: dict) -> None:
+        """computePodActions: a container whose liveness (or startup) probe failed is killed."""
+        w = self._pods.get(uid)
+        if w is None or w.gone or w.terminating or w.terminated:
+            return
+        c = self.runtime.container_status(cid)
+        if c is None or c.state != CONTAINER_RUNNING or self.runtime.is_stopping(cid):
+            return
+        policy = w.pod["spec"].get("restartPolicy") or "Always"
+        msg = f"Container {c.name} failed {kind.lower()} probe"
+        if policy != "Never":
+            msg += ", will be restarted"
+        grace = probe.get("terminationGracePeriodSeconds")
+        if grace is None:
+            grace = w.pod["spec"].get("terminationGracePeriodSeconds", DEFAULT_TERMINATION_GRACE_PERIOD)
+        self._kill_container(w.pod, c, grace, lambda _id: None, message=msg)
+
+    def _kill_container(self, pod: dict, c, grace: Any, on_done: Callable[[str], None], message: str = "") -> None:
+        """killContainer: the Killing event, the preStop hook, then StopContainer with what is left of the grace.
+
+        upstream: pkg/kubelet/kuberuntime/kuberuntime_container.go (``killContainer``,
+        ``executePreStopHook``); pkg/kubelet/lifecycle/handlers.go (exec and httpGet hooks).
+        """
+        grace = max(int(grace or 0), MINIMUM_GRACE_PERIOD)
+        self._event(pod, "Normal", "Killing", message or f"Stopping container {c.name}", c.name)
+        spec = next((x for x in (pod["spec"].get("containers") or []) if x.get("name") == c.name), {})
+        pre = ((spec.get("lifecycle") or {}).get("preStop") or {})
+        used = 0.0
+        if pre and c.state == CONTAINER_RUNNING:
+            used = self._run_hook(pod, spec, c, pre, grace)
+        used = min(used, float(grace))
+        if used > 0:
+            cid = c.id
+            self._later(used, lambda: self.runtime.stop_container(cid, max(grace - used, 0), on_done),
+                        what=f"preStop hook {c.name} done")
+        else:
+            self.runtime.stop_container(c.id, grace, on_done)
+
+    def _run_hook(self, pod: dict, spec: dict, c, hook: dict, grace: float) -> float:
+        """Run a preStop hook now; returns the seconds it takes (its sleeps)."""
+        fp = podstatus.format_pod(pod)
+        if "exec" in hook:
+            cmd = list((hook["exec"] or {}).get("command") or [])
+            code, out, slept = self.runtime.exec_hook(c.id, cmd, grace)
+            if code != 0:
+                self._event(pod, "Warning", "FailedPreStopHook",
+                            f"PreStopHook failed: Exec lifecycle hook ({cmd}) for Container \"{c.name}\" in Pod "
+                            f"\"{fp}\" failed - error: command '{' '.join(cmd)}' exited with {code}: {out}, "
+                            f"message: \"{out}\"", c.name)
+            return slept
+        if "sleep" in hook:
+            return float((hook["sleep"] or {}).get("seconds") or 0)
+        if "httpGet" in hook:
+            g = hook["httpGet"] or {}
+            port = g.get("port")
+            if isinstance(port, str) and not port.isdigit():
+                port = next((p.get("containerPort") for p in spec.get("ports") or [] if p.get("name") == port), 0)
+            sb = self._sandbox_of(c)
+            res = self.runtime.http_get(sb, int(port or 0), g.get("path") or "/") if sb else None
+            if res is None or res[0] >= 400:
+                self._event(pod, "Warning", "FailedPreStopHook",
+                            f"PreStopHook failed: HTTP lifecycle hook ({g.get('path') or '/'}) for Container "
+                            f"\"{c.name}\" in Pod \"{fp}\" failed", c.name)
+        return 0.0
+
+    def _sandbox_of(self, c) -> str:
+        return getattr(c, "sandbox_id", "")
+
+    # ------------------------------------------------------------------ the kubelet's server: logs and exec
+    def _served_pod(self, namespace: str, pod: str) -> _Pod:
+        for w in self._pods.values():
+            if w.key == f"{namespace}/{pod}" and not w.gone:
+                return w
+        raise ApiError(404, "NotFound", f'pod "{pod}" not found')
+
+    def logs(self, namespace: str, pod: str, container: str, previous: bool = False, tail: int | None = None,
+             timestamps: bool = False) -> str:
+        """GET /containerLogs/{namespace}/{pod}/{container} (what ``kubectl logs`` reads).
+
+        upstream: pkg/kubelet/server/server.go ``getContainerLogs``, pkg/kubelet/kubelet_pods.go
+        ``validateContainerLogStatus`` (its messages); timestamps are RFC3339Nano.
+        """
+        w = self._served_pod(namespace, pod)
+        rs = self._containers_by_name(w).get(container) or []
+        if previous:
+            if len(rs) < 2:
+                raise ApiError(400, "BadRequest",
+                               f'previous terminated container "{container}" in pod "{pod}" not found')
+            inst = rs[1]
+        else:
+            if not rs:
+                reason = (w.reasons.get(container) or (podstatus.CONTAINER_CREATING, ""))[0]
+                raise ApiError(400, "BadRequest",
+                               f'container "{container}" in pod "{pod}" is waiting to start: {reason}')
+            inst = rs[0]
+        entries = self.runtime.container_log_entries(inst.id)
+        if tail is not None and tail >= 0:
+            entries = entries[len(entries) - tail:] if tail else []
+        if timestamps:
+            return "".join(f"{_rfc3339_nano(t)} {line}\n" for t, line in entries)
+        return "".join(f"{line}\n" for _t, line in entries)
+
+    def exec(self, namespace: str, pod: str, container: str, argv: list[str]) -> tuple[int, str]:
+        """POST /exec/{namespace}/{pod}/{container}: run ``argv`` with the simulated shell; (code, output)."""
+        w = self._served_pod(namespace, pod)
+        rs = self._containers_by_name(w).get(container) or []
+        if not rs or rs[0].state != CONTAINER_RUNNING:
+            raise ApiError(400, "BadRequest", f'unable to upgrade connection: container not found ("{container}")')
+        if not argv:
+            raise ApiError(400, "BadRequest", "you must specify at least one command for the container")
+        code, out, timed_out = self.runtime.exec_sync(rs[0].id, argv)
+        return code, out
+
+    def container_stats(self, namespace: str, pod: str) -> dict[str, dict]:
+        """The summary API's per-container usage (memory bytes, CPU cores) of a pod, now."""
+        w = self._served_pod(namespace, pod)
+        out = {}
+        for name, rs in self._containers_by_name(w).items():
+            out[name] = self.runtime.container_stats(rs[0].id)
+        return out
+
+    # ------------------------------------------------------------------ pods: env and volumes
+    def _get_obj(self, kind: str, name: str, namespace: str) -> dict | None:
+        try:
+            return self.ctx.client.get(kind, name, namespace)
+        except ApiError as e:
+            if e.code == 404:
+                return None
+            raise _ConfigError("CreateContainerConfigError", e.message) from None
+
+    @staticmethod
+    def _data(obj: dict, secret: bool) -> dict[str, str]:
+        if not secret:
+            out = {k: str(v) for k, v in (obj.get("data") or {}).items()}
+            for k, v in (obj.get("binaryData") or {}).items():
+                out[k] = base64.b64decode(v).decode("utf-8", "replace")
+            return out
+        out = {}
+        for k, v in (obj.get("data") or {}).items():
+            try:
+                out[k] = base64.b64decode(v).decode("utf-8", "replace")
+            except (ValueError, TypeError):
+                out[k] = str(v)
+        for k, v in (obj.get("stringData") or {}).items():
+            out[k] = str(v)
+        return out
+
+    def _container_env(self, w: _Pod, c: dict, sb) -> dict[str, str]:
+        """makeEnvironmentVariables: service links of the default ``kubernetes`` Service, envFrom, env.
+
+        upstream: pkg/kubelet/kubelet_pods.go; errors are CreateContainerConfigError with its messages.
+        """
+        pod = w.pod
+        ns = pod["metadata"]["namespace"]
+        env: dict[str, str] = {"HOSTNAME": pod["metadata"]["name"]}
+        env.update(KUBERNETES_SERVICE_ENV)
+        for ef in c.get("envFrom") or []:
+            prefix = ef.get("prefix") or ""
+            for key, kind, secret in (("configMapRef", "configmaps", False), ("secretRef", "secrets", True)):
+                ref = ef.get(key)
+                if not ref:
+                    continue
+                obj = self._get_obj(kind, ref.get("name", ""), ns)
+                if obj is None:
+                    if ref.get("optional"):
+                        continue
+                    raise _ConfigError("CreateContainerConfigError",
+                                       f'{"secret" if secret else "configmap"} "{ref.get("name", "")}" not found')
+                for k, v in self._data(obj, secret).items():
+                    env[prefix + k] = v
+        for e in c.get("env") or []:
+            name = e.get("name", "")
+            if "valueFrom" not in e:
+                env[name] = _expand_refs(str(e.get("value") or ""), env)
+                continue
+            vf = e.get("valueFrom") or {}
+            for key, kind, secret, label in (("configMapKeyRef", "configmaps", False, "ConfigMap"),
+                                             ("secretKeyRef", "secrets", True, "Secret")):
+                ref = vf.get(key)
+                if not ref:
+                    continue
+                obj = self._get_obj(kind, ref.get("name", ""), ns)
+                if obj is None:
+                    if ref.get("optional"):
+                        break
+                    raise _ConfigError("CreateContainerConfigError",
+                                       f'{"secret" if secret else "configmap"} "{ref.get("name", "")}" not found')
+                data = self._data(obj, secret)
+                if ref.get("key") not in data:
+                    if ref.get("optional"):
+                        break
+                    raise _ConfigError("CreateContainerConfigError",
+                                       f"couldn't find key {ref.get('key')} in {label} {ns}/{ref.get('name')}")
+                env[name] = data[ref["key"]]
+            fr = vf.get("fieldRef")
+            if fr:
+                env[name] = self._field_ref(pod, fr.get("fieldPath", ""), sb)
+            rf = vf.get("resourceFieldRef")
+            if rf:
+                env[name] = self._resource_field(c, rf)
+        return env
+
+    def _field_ref(self, pod: dict, path: str, sb) -> str:
+        md = pod["metadata"]
+        simple = {"metadata.name": md.get("name", ""), "metadata.namespace": md.get("namespace", ""),
+                  "metadata.uid": md.get("uid", ""), "spec.nodeName": self.node_name,
+                  "spec.serviceAccountName": pod["spec"].get("serviceAccountName", "default"),
+                  "status.hostIP": self.internal_ip, "status.hostIPs": self.internal_ip,
+                  "status.podIP": sb.ip if sb is not None else "", "status.podIPs": sb.ip if sb is not None else ""}
+        if path in simple:
+            return simple[path]
+        for field_name in ("labels", "annotations"):
+            pre = f"metadata.{field_name}['"
+            if path.startswith(pre) and path.endswith("']"):
+                return (md.get(field_name) or {}).get(path[len(pre):-2], "")
+        return ""
+
+    def _resource_field(self, c: dict, rf: dict) -> str:
+        res = rf.get("resource", "")
+        kind, _, rname = res.partition(".")
+        q = ((c.get("resources") or {}).get(kind) or {}).get(rname)
+        if q is None:
+            q = {"cpu": str(self._cpu), "memory": str(int(self._memory))}.get(rname, "0")
+        div = rf.get("divisor") or "1"
+        if rname == "cpu":
+            return str(max(1, math.ceil(float(parse_quantity(q)) / float(parse_quantity(div)))))
+        return str(math.ceil(value(q) / float(parse_quantity(div))))
+
+    def _container_mounts(self, w: _Pod, c: dict) -> dict[str, tuple[dict, bool]]:
+        """The volumes a container mounts: mount path -> (files shared with the pod, read only)."""
+        vols = self._pod_volumes.setdefault(w.uid, {})
+        specs = {v.get("name"): v for v in w.pod["spec"].get("volumes") or []}
+        ns = w.pod["metadata"]["namespace"]
+        out: dict[str, tuple[dict, bool]] = {}
+        for m in c.get("volumeMounts") or []:
+            v = specs.get(m.get("name"))
+            if v is None:
+                continue
+            files = self._volume_files(w, v, vols, ns)
+            sub = m.get("subPath") or ""
+            if sub:
+                files = _SubPath(files, sub)
+            ro = bool(m.get("readOnly")) or "configMap" in v or "secret" in v or "downwardAPI" in v
+            out[m.get("mountPath", "")] = (files, ro)
+        return out
+
+    def _volume_files(self, w: _Pod, v: dict, vols: dict, ns: str) -> dict:
+        name = v.get("name", "")
+        if "hostPath" in v:
+            return self._host_paths.setdefault((v["hostPath"] or {}).get("path", ""), {})
+        for key, kind, secret, ref_key in (("configMap", "configmaps", False, "name"),
+                                           ("secret", "secrets", True, "secretName")):
+            if key in v:
+                src = v[key] or {}
+                obj = self._get_obj(kind, src.get(ref_key, ""), ns)
+                files = vols.setdefault(name, {})
+                if obj is None:
+                    if src.get("optional"):
+                        files.clear()
+                        return files
+                    raise _ConfigError("FailedMount",
+                                       f'MountVolume.SetUp failed for volume "{name}" : '
+                                       f'{"secret" if secret else "configmap"} "{src.get(ref_key, "")}" not found')
+                data = self._data(obj, secret)
+                files.clear()
+                if src.get("items"):
+                    for it in src["items"]:
+                        if it.get("key") in data:
+                            files[it.get("path", it["key"])] = data[it["key"]]
+                else:
+                    files.update(data)
+                return files
+        if "downwardAPI" in v:
+            files = vols.setdefault(name, {})
+            for it in (v["downwardAPI"] or {}).get("items") or []:
+                fr = it.get("fieldRef") or {}
+                if fr.get("fieldPath") in ("metadata.labels", "metadata.annotations"):
+                    d = w.pod["metadata"].get(fr["fieldPath"].split(".")[1]) or {}
+                    files[it.get("path", "")] = "\n".join(f'{k}="{val}"' for k, val in sorted(d.items()))
+                elif fr:
+                    files[it.get("path", "")] = self._field_ref(w.pod, fr.get("fieldPath", ""), self._sandbox(w))
+            return files
+        return vols.setdefault(name, {})  # emptyDir (and any other kind: an empty directory)
 
     def _prune_containers(self, w: _Pod, name: str) -> None:
         """Container GC keeps the newest dead instance per container (MaxPerPodContainer = 1)."""
         rs = self._containers_by_name(w).get(name) or []
         for old in rs[2:]:
             self.runtime.remove_container(old.id)
-            w.probe_ready.pop(old.id, None)
+            self._probes.remove(old.id)
         sbs = self.runtime.list_pod_sandboxes(w.uid)
         for sb in sbs[:-1]:  # sandbox GC: dead sandboxes whose containers are all gone
             if sb.state != SANDBOX_READY and not self.runtime.sandbox_containers(sb.id):
@@ -1340,8 +1646,7 @@ class Kubelet:
                 self._terminated(w)
 
         for c in sorted(running, key=lambda c: order.get(c.name, 0)):
-            self._event(pod, "Normal", "Killing", f"Stopping container {c.name}", c.name)
-            self.runtime.stop_container(c.id, grace, stopped)
+            self._kill_container(pod, c, grace, stopped)
 
     def _terminated(self, w: _Pod) -> None:
         """All containers stopped: stop the sandbox, write the terminal status, delete if asked to."""
@@ -1369,6 +1674,78 @@ class Kubelet:
 
 
 # ----------------------------------------------------------------------------- helpers
+#: the service links of the default ``kubernetes`` Service every container gets
+#: (upstream: pkg/kubelet/kubelet_pods.go getServiceEnvVarMap; the Service is 10.96.0.1:443)
+KUBERNETES_SERVICE_ENV = {
+    "KUBERNETES_SERVICE_HOST": "10.96.0.1", "KUBERNETES_SERVICE_PORT": "443",
+    "KUBERNETES_SERVICE_PORT_HTTPS": "443", "KUBERNETES_PORT": "tcp://10.96.0.1:443",
+    "KUBERNETES_PORT_443_TCP": "tcp://10.96.0.1:443", "KUBERNETES_PORT_443_TCP_PROTO": "tcp",
+    "KUBERNETES_PORT_443_TCP_PORT": "443", "KUBERNETES_PORT_443_TCP_ADDR": "10.96.0.1",
+}
+
+
+class _ConfigError(Exception):
+    """A container cannot be configured: CreateContainerConfigError (or FailedMount for a volume)."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+def _expand_refs(v: str, env: dict[str, str]) -> str:
+    """``$(VAR)`` references to earlier variables (upstream: third_party/forked/golang/expansion)."""
+    def rep(m: re.Match) -> str:
+        if m.group(0).startswith("$$"):
+            return m.group(0)[1:]
+        return env.get(m.group(1), m.group(0))
+    return re.sub(r"\$\$\([A-Za-z_][A-Za-z0-9_.-]*\)|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)", rep, v)
+
+
+class _SubPath(dict):
+    """A volume seen through ``subPath``: keys are relative to the sub-directory."""
+
+    def __init__(self, files: dict, sub: str):
+        super().__init__()
+        self._files = files
+        self._sub = sub.strip("/") + "/"
+
+    def get(self, k, default=None):
+        return self._files.get(self._sub + k, default)
+
+    def __contains__(self, k):
+        return (self._sub + k) in self._files
+
+    def __getitem__(self, k):
+        return self._files[self._sub + k]
+
+    def __setitem__(self, k, v):
+        self._files[self._sub + k] = v
+
+    def __delitem__(self, k):
+        del self._files[self._sub + k]
+
+    def __iter__(self):
+        return iter([k[len(self._sub):] for k in self._files if k.startswith(self._sub)])
+
+    def keys(self):
+        return list(iter(self))
+
+
+def _rfc3339_nano(t: float) -> str:
+    """Go's RFC3339Nano of virtual time ``t`` (trailing zeros of the fraction dropped)."""
+    from ..api.meta import EPOCH
+    import datetime as _dt
+
+    whole = int(t)
+    nanos = int(round((t - whole) * 1e9))
+    if nanos >= 1_000_000_000:
+        whole, nanos = whole + 1, nanos - 1_000_000_000
+    base = (EPOCH + _dt.timedelta(seconds=whole)).strftime("%Y-%m-%dT%H:%M:%S")
+    frac = f"{nanos:09d}".rstrip("0")
+    return f"{base}.{frac}Z" if frac else f"{base}Z"
+
+
 def _quantity(name: str, q: Any):
     try:
         v = parse_quantity(q)

@@ -40,6 +40,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .images import SANDBOX_IMAGE, ImageInfo, ImageNotFound, lookup, parse_image
+from .programs import Process, Request, Server, _learner_http, learner_program, server_for, stress_spec
+from .programs import STRESS_ALLOC_DELAY
+from .shell import FileSystem, Shell, run_sync
 
 __all__ = ["ContainerRuntime", "PullResult", "SandboxResult", "Image", "ContainerStatus", "PodSandboxStatus",
            "ContainerEvent", "ProcessPlan", "plan_process", "resolve_argv", "RuntimeError_"]
@@ -60,6 +63,26 @@ CONTAINER_STOPPED_EVENT = "CONTAINER_STOPPED_EVENT"
 SIGKILL_EXIT_CODE = 137
 #: what containerd reports for a container that was running when the machine lost power
 UNKNOWN_EXIT_CODE = 255
+#: lines kept per container log (the kubelet rotates logs at containerLogMaxSize 10Mi)
+MAX_LOG_LINES = 20_000
+#: an exec without a timeout (``kubectl exec``) is cut off after this many virtual seconds of sleeping
+EXEC_MAX_SECONDS = 60.0
+#: memory (bytes) and CPU (cores) a known idle server uses
+SERVER_MEMORY = 8 * 1024 * 1024
+SERVER_CPU = 0.001
+
+
+def _forever_gen():
+    while True:
+        yield float("inf")
+
+
+def _image_env(info: ImageInfo) -> dict[str, str]:
+    """The image's ENV (every image here has PATH; nginx adds NGINX_VERSION)."""
+    env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
+    if info.name.endswith("/nginx"):
+        env["NGINX_VERSION"] = info.version.split("-")[0]
+    return env
 
 
 class RuntimeError_(Exception):
@@ -137,6 +160,8 @@ class ProcessPlan:
     handles_sigterm: bool = True    # False: ignores SIGTERM (PID 1 without a handler) -> SIGKILL at the deadline
     sigterm_exit_code: int = 0
     what: str = "server"
+    script: str | None = None       # an ``sh -c`` script, run by the simulated shell (k8slab.node.shell)
+    argv: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -160,6 +185,15 @@ class ContainerStatus:
     plan: ProcessPlan | None = None
     logs: list[tuple[float, str]] = field(default_factory=list)
     user_image: str = ""  # the image as the pod spec wrote it (CRI ImageSpec.user_specified_image)
+    fs: Any = None        # the container's FileSystem (its own files plus the pod's volumes)
+    env: dict = field(default_factory=dict)
+    hostname: str = ""
+    memory_limit: int = 0  # bytes; 0: none
+    memory_usage: int = 0  # bytes in use now
+    cpu_usage: float = 0.0  # cores in use now
+    server: Any = None     # programs.Server while it listens
+    _proc: Any = field(default=None, repr=False, compare=False)
+    _learner: Any = field(default=None, repr=False, compare=False)
     _exit_timer: int | None = field(default=None, repr=False, compare=False)
     _kill_timer: int | None = field(default=None, repr=False, compare=False)
     _stop_waiters: list | None = field(default=None, repr=False, compare=False)
@@ -301,12 +335,9 @@ def plan_process(argv: list[str], *, stdin: bool = False, pod_name: str = "") ->
         flags = argv[1] if len(argv) > 1 else ""
         if flags.startswith("-") and "c" in flags[1:] and len(argv) > 2:
             script = argv[2]
-            plan = _eval_script(script, pod_name)
-            if plan is not None:
-                return plan
             handles = "trap" in script and any(s in script for s in ("TERM", "15"))
             return ProcessPlan(None, 0, [], handles_sigterm=handles, sigterm_exit_code=143 if handles else 0,
-                               what="sh -c script (runs until stopped)")
+                               what="sh -c script", script=script, argv=list(argv))
         if len(argv) > 1 and not flags.startswith("-"):
             return ProcessPlan(None, 0, [], handles_sigterm=False, what=f"{prog} script file (runs until stopped)")
         if stdin:
@@ -337,8 +368,8 @@ def plan_process(argv: list[str], *, stdin: bool = False, pod_name: str = "") ->
     if prog == "agnhost" and len(argv) == 1:
         return ProcessPlan(0.0, 0, [], handles_sigterm=False, what="agnhost (prints usage)")
     if prog in _SERVERS:
-        return ProcessPlan(None, 0, [], handles_sigterm=True, what="server")
-    return ProcessPlan(None, 0, [], handles_sigterm=True, what="program (runs until stopped)")
+        return ProcessPlan(None, 0, [], handles_sigterm=True, what="server", argv=list(argv))
+    return ProcessPlan(None, 0, [], handles_sigterm=True, what="program (runs until stopped)", argv=list(argv))
 
 
 # ---------------------------------------------------------------------------------- the runtime
@@ -385,6 +416,7 @@ class ContainerRuntime:
         self._pod_cidr: ipaddress.IPv4Network | None = None
         self._ip_used: set[str] = set()
         self._ip_last: int = 1
+        self._exec_pid = 100
         self.powered = True
         self.boots = 1
         #: bumped whenever the set of images (or their tags) changes
@@ -622,6 +654,11 @@ class ContainerRuntime:
         st = ContainerStatus(cid, sandbox_id, sb.status.pod_uid, config["name"], int(config.get("attempt", 0)),
                              ref.normalized, img.info.repo_digest, CONTAINER_CREATED, self._now(), plan=plan,
                              user_image=config["image"])
+        st.fs = FileSystem(mounts=dict(config.get("mounts") or {}))
+        st.env = {**_image_env(img.info), **dict(config.get("env") or {})}
+        st.hostname = config.get("hostname") or sb.status.name
+        st.memory_limit = int(config.get("memory_limit") or 0)
+        st._learner = learner_program(config["image"])
         self._containers[cid] = st
         sb.containers.append(cid)
         return cid
@@ -637,11 +674,237 @@ class ContainerRuntime:
         c.state = CONTAINER_RUNNING
         c.started_at = now
         plan = c.plan
+        if c._learner is not None:
+            self._start_learner(c)
+            return
+        if plan is not None and plan.script is not None:
+            sh = self._shell(c, pid=1)
+            c._proc = sh.run(plan.script)
+            self._drive(container_id)
+            return
+        stress = stress_spec(plan.argv) if plan is not None else None
+        if stress is not None:
+            self._start_stress(c, stress)
+            return
         if plan is not None:
             c.logs = [(now + off, line) for off, line in plan.output]
+            c.server = server_for(plan.argv) if plan.runs_for is None else None
+            if c.server is not None:
+                c.memory_usage = SERVER_MEMORY
+                c.cpu_usage = SERVER_CPU
             if plan.runs_for is not None:
                 c._exit_timer = self._later(round(plan.runs_for, 3), self._natural_exit, container_id,
                                             what=f"container {c.name} exits")
+
+    # ------------------------------------------------------------------ processes on virtual time
+    def _log(self, c: ContainerStatus) -> Callable[[str], None]:
+        def write(line: str) -> None:
+            c.logs.append((self._now(), line))
+            if len(c.logs) > MAX_LOG_LINES:  # the kubelet rotates container logs (containerLogMaxSize)
+                del c.logs[:len(c.logs) - MAX_LOG_LINES]
+        return write
+
+    def _shell(self, c: ContainerStatus, pid: int, out: Callable[[str], None] | None = None) -> Shell:
+        sandbox_id = c.sandbox_id
+
+        def programs(argv: list[str]):
+            srv = server_for(argv)
+            if srv is not None or argv[0].rsplit("/", 1)[-1] in _SERVERS:
+                if pid == 1:
+                    c.server = srv
+                return _forever_gen()
+            return None
+
+        def http_get(url: str):
+            return self.http_get_url(sandbox_id, url)
+
+        return Shell(c.fs, c.env, stdout=out or self._log(c), now=self._now, hostname=c.hostname, pid=pid,
+                     programs=programs, http_get=http_get)
+
+    def _drive(self, container_id: str) -> None:
+        """Resume a container's generator process until it sleeps or exits."""
+        c = self._containers.get(container_id)
+        if c is None or c.state != CONTAINER_RUNNING or c._proc is None:
+            return
+        c._exit_timer = None
+        try:
+            delay = next(c._proc)
+        except StopIteration as stop:
+            code = int(stop.value or 0) & 0xFF
+            c._proc = None
+            self._exit(c, code, "Completed" if code == 0 else "Error")
+            return
+        except Exception as e:  # a learner's main() raised: the process dies, as it would
+            self._log(c)(f"Traceback (most recent call last): {type(e).__name__}: {e}")
+            c._proc = None
+            self._exit(c, 1, "Error")
+            return
+        if c._learner is not None and self._over_limit(c):
+            return
+        if delay == float("inf"):
+            return
+        c._exit_timer = self._later(round(max(float(delay), 0.0), 3), self._drive, container_id,
+                                    what=f"container {c.name} runs")
+
+    def _over_limit(self, c: ContainerStatus) -> bool:
+        """The cgroup's memory limit: over it, the kernel's OOM killer ends the process (exit 137)."""
+        if c.memory_limit and c.memory_usage > c.memory_limit:
+            self._oom(c.id)
+            return True
+        return False
+
+    def _oom(self, container_id: str) -> None:
+        c = self._containers.get(container_id)
+        if c is None or c.state != CONTAINER_RUNNING:
+            return
+        c._proc = None
+        self._exit(c, SIGKILL_EXIT_CODE, "OOMKilled")
+
+    def _start_stress(self, c: ContainerStatus, spec) -> None:
+        c.cpu_usage = float(spec.cpus)
+        self._log(c)(f"stress: info: [1] dispatching hogs: {spec.cpus} cpu, 0 io, "
+                     f"{1 if spec.vm_bytes else 0} vm, 0 hdd")
+
+        def allocate() -> None:
+            if c.state != CONTAINER_RUNNING:
+                return
+            c.memory_usage = spec.vm_bytes
+            self._over_limit(c)
+
+        if spec.vm_bytes:
+            self._later(STRESS_ALLOC_DELAY, allocate, what=f"container {c.name} allocates memory")
+        if spec.timeout is not None:
+            c.plan = ProcessPlan(spec.timeout, 0, [], handles_sigterm=True, what="stress", argv=c.plan.argv)
+            c._exit_timer = self._later(spec.timeout, self._natural_exit, c.id, what=f"container {c.name} exits")
+
+    def _start_learner(self, c: ContainerStatus) -> None:
+        prog = c._learner
+        if prog.handler is not None:
+            c.server = Server((prog.port,), _learner_http(prog))
+        c.memory_usage = prog.memory
+        c.cpu_usage = prog.cpu
+        if prog.main is None:
+            self._over_limit(c)
+            return
+        proc = Process(c.env, c.fs, self._log(c), c.hostname, self._now)
+        gen = prog.main(proc)
+        if not hasattr(gen, "__next__"):
+            code = int(gen or 0)
+            self._exit(c, code, "Completed" if code == 0 else "Error")
+            return
+
+        def tracked():
+            try:
+                while True:
+                    d = next(gen)
+                    c.memory_usage = max(int(proc.memory or 0), prog.memory)
+                    c.cpu_usage = float(proc.cpu or prog.cpu)
+                    yield float(d if d is not None else 0)
+            except StopIteration as s:
+                c.memory_usage = max(int(proc.memory or 0), prog.memory)
+                return s.value
+
+        c._proc = tracked()
+        self._drive(c.id)
+
+    # ------------------------------------------------------------------ what the kubelet asks a container
+    def exec_sync(self, container_id: str, argv: list[str], timeout: float | None = None) -> tuple[int, str, bool]:
+        """CRI ``ExecSync``: run ``argv`` in the container with the simulated shell, now.
+
+        Returns (exit code, combined output, timed out). Sleeps inside the command do not
+        advance the cluster's clock; they count against ``timeout``.
+        """
+        c = self._containers.get(container_id)
+        if c is None or c.state != CONTAINER_RUNNING:
+            raise RuntimeError_(f"container {container_id} is not running")
+        lines: list[str] = []
+        self._exec_pid += 1
+        sh = self._shell(c, pid=self._exec_pid, out=lines.append)
+        if argv and argv[0].rsplit("/", 1)[-1] in _SHELLS and len(argv) > 2 and argv[1].startswith("-") \
+                and "c" in argv[1]:
+            gen = sh.run(argv[2])
+        else:
+            gen = sh.run_argv(list(argv))
+        code, _slept, timed_out = run_sync(sh, gen, timeout if timeout is not None else EXEC_MAX_SECONDS)
+        out = "\n".join(lines) + ("\n" if lines else "")
+        return code, out, timed_out
+
+    def exec_hook(self, container_id: str, argv: list[str], timeout: float) -> tuple[int, str, float]:
+        """A lifecycle hook's exec: (exit code, output, seconds it takes, at most ``timeout``)."""
+        c = self._containers.get(container_id)
+        if c is None or c.state != CONTAINER_RUNNING:
+            return 1, "container is not running", 0.0
+        lines: list[str] = []
+        self._exec_pid += 1
+        sh = self._shell(c, pid=self._exec_pid, out=lines.append)
+        if argv and argv[0].rsplit("/", 1)[-1] in _SHELLS and len(argv) > 2 and "c" in argv[1]:
+            gen = sh.run(argv[2])
+        else:
+            gen = sh.run_argv(list(argv))
+        code, slept, timed_out = run_sync(sh, gen, timeout)
+        return (code if not timed_out else 0), "\n".join(lines), min(slept, timeout)
+
+    def _sandbox_by_ip(self, ip: str) -> str | None:
+        for sid, sb in self._sandboxes.items():
+            if sb.status.ip == ip and sb.status.state == SANDBOX_READY:
+                return sid
+        return None
+
+    def _listener(self, sandbox_id: str, port: int) -> ContainerStatus | None:
+        sb = self._sandboxes.get(sandbox_id)
+        if sb is None or sb.status.state != SANDBOX_READY:
+            return None
+        for cid in sb.containers:
+            c = self._containers.get(cid)
+            if c is not None and c.state == CONTAINER_RUNNING and c.server is not None and port in c.server.ports:
+                return c
+        return None
+
+    def tcp_connect(self, sandbox_id: str, port: int) -> bool:
+        """Is something in the pod listening on ``port``? (what a tcpSocket probe checks)"""
+        return self._listener(sandbox_id, port) is not None
+
+    def http_get(self, sandbox_id: str, port: int, path: str, headers: dict | None = None) -> tuple[int, str] | None:
+        """GET ``path`` on ``port`` in the pod's network namespace: (status, body), or None (refused)."""
+        c = self._listener(sandbox_id, port)
+        if c is None or c.server is None:
+            return None
+        if c.server.http is None:
+            return None
+        now = self._now()
+        req = Request("GET", path or "/", dict(headers or {}), now, now - c.started_at, c.hostname)
+        return c.server.http(req, c.fs)
+
+    def http_get_url(self, sandbox_id: str, url: str) -> tuple[int, str] | None:
+        """``wget``/``curl`` from inside a pod: localhost is the pod itself; other pod IPs on this node."""
+        import re as _re
+
+        m = _re.match(r"^https?://([^/:]+)(?::(\d+))?(/.*)?$", url)
+        if not m:
+            return None
+        host, port, path = m.group(1), int(m.group(2) or 80), m.group(3) or "/"
+        sid = sandbox_id if host in ("localhost", "127.0.0.1") else self._sandbox_by_ip(host)
+        sb = self._sandboxes.get(sandbox_id)
+        if sid is None and sb is not None and host in (sb.status.ip, sb.status.name):
+            sid = sandbox_id
+        if sid is None:
+            return None
+        return self.http_get(sid, port, path)
+
+    def container_stats(self, container_id: str) -> dict:
+        """CRI ``ContainerStats`` (simplified): memory working set (bytes) and CPU (cores) now."""
+        c = self._containers.get(container_id)
+        if c is None or c.state != CONTAINER_RUNNING:
+            return {"memory": 0, "cpu": 0.0}
+        return {"memory": c.memory_usage, "cpu": c.cpu_usage}
+
+    def container_log_entries(self, container_id: str) -> list[tuple[float, str]]:
+        """(time, line) of everything the container wrote so far."""
+        c = self._containers.get(container_id)
+        if c is None:
+            return []
+        now = self._now()
+        return [(t, line) for t, line in c.logs if t <= now]
 
     def _natural_exit(self, container_id: str) -> None:
         c = self._containers.get(container_id)
@@ -655,6 +918,12 @@ class ContainerRuntime:
         c.finished_at = self._now()
         c.exit_code = code
         c.reason = reason
+        c.server = None
+        c.memory_usage = 0
+        c.cpu_usage = 0.0
+        if c._proc is not None:
+            c._proc.close()
+            c._proc = None
         self._cancel(c._exit_timer)
         self._cancel(c._kill_timer)
         c._exit_timer = c._kill_timer = None

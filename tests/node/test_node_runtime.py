@@ -26,15 +26,9 @@ def test_resolve_argv(entrypoint, cmd, command, args, argv):
     (["/docker-entrypoint.sh", "nginx", "-g", "daemon off;"], None, 0, True, []),
     (["redis-server"], None, 0, True, []),
     (["sh"], 0.0, 0, False, []),                               # no stdin: a shell exits at once
-    (["sh", "-c", "exit 1"], 0.0, 1, False, []),
-    (["/bin/sh", "-c", "exit 300"], 0.0, 44, False, []),       # exit status is taken mod 256
-    (["sh", "-c", "echo hello; sleep 5; exit 2"], 5.0, 2, False, [(0.0, "hello")]),
-    (["sh", "-c", "echo a && false || echo b"], 0.0, 0, False, [(0.0, "a"), (0.0, "b")]),
-    (["sh", "-c", "sleep 1m\nhostname"], 60.0, 0, False, [(60.0, "web")]),
     (["sleep", "3600"], 3600.0, 0, False, []),
     (["sleep", "infinity"], None, 0, False, []),
     (["sleep", "x"], 0.0, 1, False, [(0.0, "sleep: invalid number 'x'")]),
-    (["sh", "-c", "while true; do sleep 1; done"], None, 0, False, []),   # unknown script: runs until stopped
     (["true"], 0.0, 0, False, []),
     (["false"], 0.0, 1, False, []),
     (["/agnhost"], 0.0, 0, False, []),
@@ -44,6 +38,32 @@ def test_resolve_argv(entrypoint, cmd, command, args, argv):
 def test_plan_process(argv, runs_for, exit_code, handles_sigterm, output):
     p = plan_process(argv, pod_name="web")
     assert (p.runs_for, p.exit_code, p.handles_sigterm, p.output) == (runs_for, exit_code, handles_sigterm, output)
+
+
+@pytest.mark.parametrize("argv, runs_for, exit_code, output", [
+    (["sh", "-c", "exit 1"], 0.0, 1, []),
+    (["/bin/sh", "-c", "exit 300"], 0.0, 44, []),       # exit status is taken mod 256
+    (["sh", "-c", "echo hello; sleep 5; exit 2"], 5.0, 2, [(0.0, "hello")]),
+    (["sh", "-c", "echo a && false || echo b"], 0.0, 0, [(0.0, "a"), (0.0, "b")]),
+    (["sh", "-c", "sleep 1m\nhostname"], 60.0, 0, [(60.0, "web")]),
+    (["sh", "-c", "while true; do sleep 1; done"], None, 0, []),   # runs until stopped
+    (["sh", "-c", "nosuchprog"], 0.0, 127, [(0.0, "sh: nosuchprog: not found")]),
+])
+def test_sh_c_scripts_run_on_the_simulated_shell(argv, runs_for, exit_code, output):
+    k, rt = make()
+    sb = sandbox(k, rt)
+    pull(k, rt, "busybox:1.36")
+    t0 = k.now
+    cid = rt.create_container(sb.sandbox_id, {"name": "c", "image": "busybox:1.36", "command": argv})
+    rt.start_container(cid)
+    k.run_until(k.now + 120)
+    c = rt.container_status(cid)
+    if runs_for is None:
+        assert c.state == CONTAINER_RUNNING
+        return
+    assert c.state == CONTAINER_EXITED
+    assert (round(c.finished_at - t0, 3), c.exit_code) == (runs_for, exit_code)
+    assert [(round(t - t0, 3), line) for t, line in c.logs] == output
 
 
 def test_interactive_shell_with_stdin_runs():
