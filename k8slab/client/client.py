@@ -64,3 +64,15 @@ class Client:
 
     def update_scale(self, resource: str, name: str, namespace: str, replicas: int) -> dict:
         return self._server.update_scale(resource, namespace, name, replicas, source=self.source)
+
+    def pod_logs(self, name: str, namespace: str, **kw: Any) -> str:
+        """GET pods/<name>/log (the API server reads it from the node's kubelet)."""
+        return self._server.pod_logs(namespace, name, source=self.source, **kw)
+
+    def pod_exec(self, name: str, namespace: str, argv: list[str], **kw: Any) -> tuple[int, str]:
+        """POST pods/<name>/exec: (exit code, output) of ``argv`` run in the container."""
+        return self._server.pod_exec(namespace, name, argv, source=self.source, **kw)
+
+    def evict(self, name: str, namespace: str, delete_options: dict | None = None) -> dict:
+        """POST pods/<name>/eviction (policy/v1 Eviction): honours PodDisruptionBudgets; 429 when one forbids it."""
+        return self._server.evict(namespace, name, source=self.source, delete_options=delete_options)

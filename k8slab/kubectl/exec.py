@@ -41,8 +41,7 @@ def run_exec(client: Any, args: list[str], opts: dict, stdin: str | None) -> str
     phase = (pod.get("status") or {}).get("phase")
     if phase in ("Succeeded", "Failed"):
         raise KubectlError(f"error: cannot exec into a container in a completed pod; current phase is {phase}")
-    server = getattr(client, "_server", None) or getattr(client, "server")
-    code, out = server.pod_exec(ns, name, argv, container=container, source=client.source)
+    code, out = client.pod_exec(name, ns, argv, container=container)
     if code != 0:
         raise KubectlError(f"command terminated with exit code {code}", stdout=out, exit_code=code)
     return out

@@ -63,8 +63,8 @@ def run_logs(client: Any, args: list[str], opts: dict, stdin: str | None) -> str
     tail = None if tail is None or tail < 0 else tail
     out = []
     for cname in containers:
-        text = server.pod_logs(ns, name, container=cname, previous=bool(opts.get("previous")), tail=tail,
-                               timestamps=bool(opts.get("timestamps")), source=client.source)
+        text = client.pod_logs(name, ns, container=cname, previous=bool(opts.get("previous")), tail=tail,
+                               timestamps=bool(opts.get("timestamps")))
         if opts.get("follow") and not opts.get("previous"):
             text += _follow(client, server, ns, name, cname, opts)
         out.append(text)
@@ -77,7 +77,7 @@ def _follow(client: Any, server: Any, ns: str, name: str, container: str, opts: 
     if opts.get("request-timeout"):
         bound = _go_duration_seconds(str(opts["request-timeout"]))
     ts = bool(opts.get("timestamps"))
-    before = server.pod_logs(ns, name, container=container, timestamps=ts, source=client.source)
+    before = client.pod_logs(name, ns, container=container, timestamps=ts)
     kernel = server.kernel
     end = kernel.now + bound
     while kernel.now < end:
@@ -87,7 +87,7 @@ def _follow(client: Any, server: Any, ns: str, name: str, container: str, opts: 
                    if s.get("name") == container), None)
         if cs is None or "running" not in (cs.get("state") or {}):
             break
-    after = server.pod_logs(ns, name, container=container, timestamps=ts, source=client.source)
+    after = client.pod_logs(name, ns, container=container, timestamps=ts)
     return after[len(before):] if after.startswith(before) else after
 
 

@@ -222,7 +222,6 @@ def test_get_yaml_after_label_and_scale(h):
 
 
 @pytest.mark.parametrize("cmd,message", [
-    ("logs x", 'error: k8slab\'s kubectl does not implement "logs"'),
     ("", "error: k8slab's kubectl needs a command: get, describe, apply, create, delete, scale, label or annotate"),
 ])
 def test_unsupported_commands(h, cmd, message):

@@ -228,7 +228,10 @@ def test_get_workloads_events_namespaces_leases():
         "NAME             DESIRED   CURRENT   READY   AGE     CONTAINERS   IMAGES       SELECTOR\n"
         "web-6d4cf56db6   3         3         2       5h10m   nginx        nginx:1.27   "
         "app=web,pod-template-hash=6d4cf56db6,tier notin (db)\n")
-    assert h.kubectl("get all") == (
+    assert h.kubectl("get all") == (  # the API server's own Service is in default, as on a real cluster
+        "NAME                 TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\n"
+        "service/kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   5h10m\n"
+        "\n"
         "NAME                  READY   UP-TO-DATE   AVAILABLE   AGE\n"
         "deployment.apps/web   2/3     3            2           5h10m\n"
         "\n"
