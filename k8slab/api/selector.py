@@ -72,104 +72,10 @@ _GO_INT = re.compile(r"[+-]?[0-9]+")
 
 
 # --------------------------------------------------------------------------- validation
-# upstream: staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go
-
-_QNAME_CHAR_FMT = "[A-Za-z0-9]"
-_QNAME_EXT_CHAR_FMT = "[-A-Za-z0-9_.]"
-_QUALIFIED_NAME_FMT = "(" + _QNAME_CHAR_FMT + _QNAME_EXT_CHAR_FMT + "*)?" + _QNAME_CHAR_FMT
-_QUALIFIED_NAME_ERR_MSG = (
-    "must consist of alphanumeric characters, '-', '_' or '.', "
-    "and must start and end with an alphanumeric character"
-)
-_QUALIFIED_NAME_MAX_LENGTH = 63
-_QUALIFIED_NAME_RE = re.compile(_QUALIFIED_NAME_FMT)
-
-_LABEL_VALUE_FMT = "(" + _QUALIFIED_NAME_FMT + ")?"
-_LABEL_VALUE_ERR_MSG = (
-    "a valid label must be an empty string or consist of alphanumeric characters, "
-    "'-', '_' or '.', and must start and end with an alphanumeric character"
-)
-_LABEL_VALUE_MAX_LENGTH = 63
-_LABEL_VALUE_RE = re.compile(_LABEL_VALUE_FMT)
-
-_DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-_DNS1123_SUBDOMAIN_FMT = _DNS1123_LABEL_FMT + "(\\." + _DNS1123_LABEL_FMT + ")*"
-_DNS1123_SUBDOMAIN_ERR_MSG = (
-    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
-    "'-' or '.', and must start and end with an alphanumeric character"
-)
-_DNS1123_SUBDOMAIN_MAX_LENGTH = 253
-_DNS1123_SUBDOMAIN_RE = re.compile(_DNS1123_SUBDOMAIN_FMT)
-
-
-def _regex_error(msg: str, fmt: str, *examples: str) -> str:
-    """upstream: validation.RegexError (including its doubled space before "or")."""
-    if not examples:
-        return msg + " (regex used for validation is '" + fmt + "')"
-    msg += " (e.g. "
-    for i, example in enumerate(examples):
-        if i > 0:
-            msg += " or "
-        msg += "'" + example + "', "
-    return msg + "regex used for validation is '" + fmt + "')"
-
-
-def _max_len_error(n: int) -> str:
-    return f"must be no more than {n} characters"
-
-
-def _blen(s: str) -> int:
-    """Length in bytes, as Go's len() counts."""
-    return len(s) if s.isascii() else len(s.encode("utf-8"))
-
-
-def _is_dns1123_subdomain(value: str) -> list[str]:
-    errs = []
-    if _blen(value) > _DNS1123_SUBDOMAIN_MAX_LENGTH:
-        errs.append(_max_len_error(_DNS1123_SUBDOMAIN_MAX_LENGTH))
-    if not _DNS1123_SUBDOMAIN_RE.fullmatch(value):
-        errs.append(_regex_error(_DNS1123_SUBDOMAIN_ERR_MSG, _DNS1123_SUBDOMAIN_FMT, "example.com"))
-    return errs
-
-
-def _is_qualified_name(value: str) -> list[str]:
-    """upstream: validation.IsQualifiedName; a list of error strings, empty when valid."""
-    errs: list[str] = []
-    parts = value.split("/")
-    if len(parts) == 1:
-        name = parts[0]
-    elif len(parts) == 2:
-        prefix, name = parts
-        if not prefix:
-            errs.append("prefix part must be non-empty")
-        else:
-            errs.extend("prefix part " + m for m in _is_dns1123_subdomain(prefix))
-    else:
-        return errs + [
-            "a qualified name "
-            + _regex_error(_QUALIFIED_NAME_ERR_MSG, _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
-            + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
-        ]
-    if not name:
-        errs.append("name part must be non-empty")
-    elif _blen(name) > _QUALIFIED_NAME_MAX_LENGTH:
-        errs.append("name part " + _max_len_error(_QUALIFIED_NAME_MAX_LENGTH))
-    if not _QUALIFIED_NAME_RE.fullmatch(name):
-        errs.append(
-            "name part "
-            + _regex_error(_QUALIFIED_NAME_ERR_MSG, _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
-        )
-    return errs
-
-
-def _is_valid_label_value(value: str) -> list[str]:
-    """upstream: validation.IsValidLabelValue."""
-    errs = []
-    if _blen(value) > _LABEL_VALUE_MAX_LENGTH:
-        errs.append(_max_len_error(_LABEL_VALUE_MAX_LENGTH))
-    if not _LABEL_VALUE_RE.fullmatch(value):
-        errs.append(_regex_error(_LABEL_VALUE_ERR_MSG, _LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
-    return errs
+# upstream: staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go — the string
+# rules live once, in k8slab.api.validation, and selectors use them from there.
+from .validation import is_qualified_name as _is_qualified_name  # noqa: E402
+from .validation import is_valid_label_value as _is_valid_label_value  # noqa: E402
 
 
 # ------------------------------------------------------------------- error formatting
