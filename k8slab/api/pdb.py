@@ -92,3 +92,51 @@ def update_disruption_allowed_condition(pdb: dict, now: float) -> None:
                           "reason": SUFFICIENT_PODS_REASON if allowed else INSUFFICIENT_PODS_REASON,
                           "message": "", "observedGeneration": st.get("observedGeneration", 0)}, now)
 
+
+
+# ---------------------------------------------------------------------- validation
+def validate_pdb(pdb: dict) -> list:
+    """ValidatePodDisruptionBudget (pkg/apis/policy/validation/validation.go), registered for the kind.
+
+    Simplification: upstream prints the whole spec with Go pointers for "cannot be both
+    set"; k8slab prints the pointers as the placeholder the other kinds use.
+    """
+    from . import validation as v
+
+    errs: list = []
+    spec = pdb.get("spec")
+    if not isinstance(spec, dict):
+        spec = {}
+    path = "spec"
+    mn, mx = spec.get("minAvailable"), spec.get("maxUnavailable")
+    if mn is not None and mx is not None:
+        errs.append(v._invalid_go(path, "policy.PodDisruptionBudgetSpec{MinAvailable:(*intstr.IntOrString)("
+                                        f"{v.GO_POINTER}), Selector:(*v1.LabelSelector)({v.GO_POINTER}), "
+                                        f"MaxUnavailable:(*intstr.IntOrString)({v.GO_POINTER}), "
+                                        + ("UnhealthyPodEvictionPolicy:(*policy.UnhealthyPodEvictionPolicyType)(nil)}"
+                                           if spec.get("unhealthyPodEvictionPolicy") is None else
+                                           f"UnhealthyPodEvictionPolicy:(*policy.UnhealthyPodEvictionPolicyType)({v.GO_POINTER})}}"),
+                                  "minAvailable and maxUnavailable cannot be both set"))
+    for name, val in (("minAvailable", mn), ("maxUnavailable", mx)):
+        if val is None:
+            continue
+        p = f"{path}.{name}"
+        errs += v._positive_int_or_percent(val, p)
+        if isinstance(val, str) and not v.is_valid_percent(val) and int(val[:-1]) > 100:
+            errs.append(v._invalid_go(p, v.go_intstr(val), "must not be greater than 100%"))
+    sel = spec.get("selector")
+    if isinstance(sel, dict):
+        errs += v._validate_label_selector(sel, f"{path}.selector")
+    policy = spec.get("unhealthyPodEvictionPolicy")
+    if policy is not None and policy not in (ALWAYS_ALLOW, IF_HEALTHY_BUDGET):
+        errs.append(v.not_supported(f"{path}.unhealthyPodEvictionPolicy", policy, [ALWAYS_ALLOW, IF_HEALTHY_BUDGET]))
+    return errs
+
+
+def _register() -> None:
+    from .validation import register_kind
+
+    register_kind("PodDisruptionBudget", True, validate_pdb)
+
+
+_register()

@@ -13,9 +13,11 @@ import json
 from typing import Any
 
 #: Kinds whose status is written only through the ``status`` subresource.
-STATUS_SUBRESOURCE = {"Pod", "Deployment", "ReplicaSet", "Node", "Namespace"}
+STATUS_SUBRESOURCE = {"Pod", "Deployment", "ReplicaSet", "Node", "Namespace", "DaemonSet", "StatefulSet", "Job",
+                      "CronJob", "PodDisruptionBudget", "HorizontalPodAutoscaler", "ResourceQuota", "Service"}
 #: Kinds that carry metadata.generation (pods do not in v1.32).
-HAS_GENERATION = {"Deployment", "ReplicaSet"}
+HAS_GENERATION = {"Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob", "PodDisruptionBudget",
+                  "HorizontalPodAutoscaler"}
 
 
 def qos_class(pod: dict) -> str:
@@ -59,10 +61,10 @@ def prepare_for_create(obj: dict) -> None:
         md["generation"] = 1
     if kind == "Pod":
         obj["status"] = {"phase": "Pending", "qosClass": qos_class(obj)}
-    elif kind in ("Deployment", "ReplicaSet"):
-        obj["status"] = {}
     elif kind == "Namespace":
         obj["status"] = {"phase": "Active"}
+    elif kind in STATUS_SUBRESOURCE and kind != "Node":
+        obj["status"] = {}  # status is the controllers' to write, through the subresource
 
 
 def prepare_for_update(kind: str, new: dict, old: dict, subresource: str | None) -> None:

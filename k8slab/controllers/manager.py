@@ -22,6 +22,7 @@ from .disruption import DisruptionController
 from .endpointslice import EndpointSliceController
 from .daemonset import DaemonSetController
 from .garbage_collector import GarbageCollector
+from .hpa import HorizontalPodAutoscalerController
 from .job import JobController
 from .namespace import NamespaceController
 from .leader_election import LeaderElector
@@ -41,6 +42,7 @@ CONTROLLERS: list[tuple[str, Callable[[ComponentContext], object]]] = [
     ("namespace-controller", NamespaceController),
     ("endpointslice-controller", EndpointSliceController),
     ("disruption-controller", DisruptionController),
+    ("horizontal-pod-autoscaler", HorizontalPodAutoscalerController),
 ]
 
 
