@@ -349,3 +349,23 @@ def kubernetes_service() -> dict:
                  "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}],
                  "sessionAffinity": "None", "type": "ClusterIP"},
     }
+
+
+#: the address the simulated kube-apiserver advertises (--advertise-address)
+APISERVER_ADVERTISE_ADDRESS = "172.18.0.1"
+
+
+def kubernetes_endpointslice() -> dict:
+    """The ``default/kubernetes`` EndpointSlice the API server's endpoint reconciler writes.
+
+    upstream: pkg/controlplane/reconcilers/endpointsadapter.go (name ``kubernetes``, the
+    ``kubernetes.io/service-name`` label, port ``https`` 6443).
+    """
+    return {
+        "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+        "metadata": {"name": "kubernetes", "namespace": "default",
+                     "labels": {"kubernetes.io/service-name": "kubernetes"}},
+        "addressType": "IPv4",
+        "endpoints": [{"addresses": [APISERVER_ADVERTISE_ADDRESS], "conditions": {"ready": True}}],
+        "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}],
+    }

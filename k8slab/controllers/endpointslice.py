@@ -20,7 +20,8 @@ Pods without an IP, and pods that have Succeeded or Failed, are left out. A name
 Simplifications: the reconciler here rebuilds the desired slices (endpoints sorted by
 pod name, packed 100 a slice) and updates existing slices in place, rather than upstream's
 placement that moves as few endpoints as possible; no topology hints or zones. Slices of a
-deleted Service are removed by the garbage collector through their ownerReference.
+deleted Service are deleted by this controller (upstream: by the garbage collector through
+their ownerReference).
 """
 
 from __future__ import annotations
@@ -190,9 +191,19 @@ class EndpointSliceController:
 
     def sync(self, key: str) -> None:
         svc = self.svc_informer.get(key)
-        if svc is None or not (svc.get("spec") or {}).get("selector") or \
-                (svc.get("spec") or {}).get("type") == "ExternalName":
-            return  # no selector: the user manages the slices; deleted: the garbage collector removes them
+        if svc is None:
+            # upstream leaves this to the garbage collector (the slices' ownerReference); k8slab's
+            # collector does not track EndpointSlices, so the controller removes its own slices
+            for cur in self.slice_informer.by_index("service", key):
+                if (cur["metadata"].get("labels") or {}).get(MANAGED_BY_LABEL) == CONTROLLER_NAME:
+                    try:
+                        self.ctx.client.delete("endpointslices", cur["metadata"]["name"], cur["metadata"]["namespace"])
+                    except ApiError as e:
+                        if e.code != 404:
+                            raise
+            return
+        if not (svc.get("spec") or {}).get("selector") or (svc.get("spec") or {}).get("type") == "ExternalName":
+            return  # no selector: the user manages the slices
         existing = [s for s in self.slice_informer.by_index("service", key)
                     if (s["metadata"].get("labels") or {}).get(MANAGED_BY_LABEL) == CONTROLLER_NAME]
         desired = self.desired_slices(svc)

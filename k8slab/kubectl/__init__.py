@@ -130,3 +130,4 @@ def run(client: Any, command: str | list[str], *, stdin: str | None = None) -> s
         raise
     except ApiError as e:
         raise KubectlError(error_text(e))
+from . import services as _services  # noqa: F401,E402  (EndpointSlice printer, describe service)
