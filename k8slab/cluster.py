@@ -17,6 +17,7 @@ from .client.client import Client
 from .client.context import ComponentContext
 from .client.events import EventRecorder
 from .controllers.manager import ControllerManager
+from .etcd.errors import EtcdTimeoutError
 from .etcd.mvcc import MVCCStore, CompactedError
 from .sim.kernel import Kernel, StepRecord
 from .sim.rng import RngTree
@@ -64,12 +65,17 @@ class Cluster:
     def __init__(self, seed: int = 0, nodes: int = 3, *, node_cpu: str = "2", node_memory: str = "4Gi",
                  node_pods: int = 110, scheduler_config: Any = None, trace_limit: int | None = 200_000,
                  controller_options: dict | None = None, data_dir: str | None = None,
-                 _restore: tuple | None = None):
+                 etcd_members: int = 1, _restore: tuple | None = None):
         from .node.kubelet import Kubelet  # noqa: F401  (import errors surface at construction)
         from .scheduler import Scheduler
 
         if not isinstance(nodes, int) or nodes < 0:
             raise ValueError(f"nodes must be a non-negative integer, got {nodes!r}")
+        if not isinstance(etcd_members, int) or isinstance(etcd_members, bool) or etcd_members < 1:
+            raise ValueError(f"etcd_members must be a positive integer (1, 3 or 5), got {etcd_members!r}")
+        if etcd_members > 1 and (data_dir is not None or _restore is not None):
+            raise ValueError("etcd_members > 1 cannot be combined with data_dir or Cluster.load "
+                             "(k8slab keeps the Raft members' logs in memory)")
         self.seed = seed
         self.kernel = Kernel()
         self.rng = RngTree(seed)
@@ -92,9 +98,20 @@ class Cluster:
             self.kernel.now = self.store.recovered_time or 0.0
             self.store.set_clock(lambda: self.kernel.now)
             node_specs = _node_specs_from_store(self.store)
+        elif etcd_members > 1:
+            from .etcd.replicated import ReplicatedStore
+
+            # etcd as a Raft cluster on this kernel: runs until its first leader is elected
+            self.store = ReplicatedStore(etcd_members, kernel=self.kernel, rng=self.rng.child("etcd"),
+                                         trace=self.trace)
+            node_specs = []
         else:
             self.store = MVCCStore(clock=lambda: self.kernel.now)
             node_specs = []
+        from .etcd.replicated import ReplicatedStore, SingleMemberEtcd
+
+        #: the etcd cluster: leader, members, and faults (stop_member, partition, heal, drop)
+        self.etcd = self.store if isinstance(self.store, ReplicatedStore) else SingleMemberEtcd(self.store)
         self.apiserver = APIServer(self.store, self.kernel, self.rng, self.trace)
         self.apiserver.bootstrap()
         self.client = Client(self.apiserver, "kubectl")
@@ -139,7 +156,7 @@ class Cluster:
         if rev > self.store.compact_revision:
             try:
                 self.store.compact(rev)
-            except CompactedError:
+            except (CompactedError, EtcdTimeoutError):
                 pass
         self._last_compact_rev = self.store.revision
         self.kernel.call_later(COMPACTION_INTERVAL, self._compact, source="kube-apiserver", what="compact etcd")
@@ -285,6 +302,62 @@ class Cluster:
 
         return serve(self, port=port, host=host, speed=speed, token=token, **kw)
 
+    # ------------------------------------------------------------------ scaling and monitoring (metrics.py, autoscaler.py)
+    def start_metrics_server(self, resolution: float = 15.0):
+        """Deploy metrics-server (as ``kubectl apply -f components.yaml``): ``kubectl top`` and the HPA need it."""
+        if getattr(self, "metrics_server", None) is None:
+            from .metrics import GROUP_VERSION, MetricsServer
+
+            self.metrics_server = MetricsServer(self._context("metrics-server"), resolution=resolution)
+            self.apiserver.register_api_service(GROUP_VERSION, self.metrics_server)
+            self.metrics_server.start()
+        return self.metrics_server
+
+    def metrics(self, kind: str = "node", **filters: Any):
+        """Time series (pandas DataFrame) the metrics-server recorded: node, pod, container, cluster, deployment, hpa."""
+        if getattr(self, "metrics_server", None) is None:
+            raise ValueError("no metrics-server: call cluster.start_metrics_server() first")
+        return self.metrics_server.frame(kind, **filters)
+
+    def add_node_group(self, name: str, min_size: int = 0, max_size: int = 5, *, cpu: str | None = None,
+                       memory: str | None = None, pods: int | None = None, labels: dict | None = None,
+                       taints: list | None = None, provisioning_delay: float = 60.0, **options: Any):
+        """A node group for the cluster autoscaler (autoscaler.py), started on first use; ``min_size`` nodes now."""
+        from .autoscaler import ClusterAutoscaler, NodeGroup
+
+        if getattr(self, "autoscaler", None) is None:
+            self.autoscaler = ClusterAutoscaler(self._context("cluster-autoscaler"), _CloudProvider(self), **options)
+            self.autoscaler.start()
+        group = NodeGroup(name, int(min_size), int(max_size), cpu=cpu or self._default_node["cpu"],
+                          memory=memory or self._default_node["memory"],
+                          pods=pods if pods is not None else self._default_node["pods"], labels=dict(labels or {}),
+                          taints=list(taints or []), provisioning_delay=float(provisioning_delay))
+        self.autoscaler.add_node_group(group)
+        return group
+
     @property
     def nodes(self) -> list[str]:
         return sorted(self.kubelets)
+
+
+class _CloudProvider:
+    """The cloud's API the cluster autoscaler calls: create a VM that joins as a node, delete one."""
+
+    def __init__(self, cluster: "Cluster"):
+        self._cluster = cluster
+
+    def create_node(self, name: str, *, cpu: str, memory: str, pods: int, labels: dict, taints: list) -> str:
+        return self._cluster.add_node(name, cpu=cpu, memory=memory, pods=pods, labels=labels, taints=taints or None)
+
+    def delete_node(self, name: str) -> None:
+        c = self._cluster
+        kubelet = c.kubelets.pop(name, None)
+        if kubelet is not None:
+            kubelet.fail()  # the VM is gone: its kubelet and containers stop
+        proxy = c.proxies.pop(name, None)
+        if proxy is not None and hasattr(proxy, "stop"):
+            proxy.stop()
+        c._node_specs.pop(name, None)
+
+    def node_names(self) -> list[str]:
+        return sorted(self._cluster.kubelets)

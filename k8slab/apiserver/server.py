@@ -30,11 +30,13 @@ from ..api import errors
 from ..api import meta as metautil
 from ..api import resources as res
 from ..api.resources import ResourceInfo
+from ..etcd.errors import EtcdTimeoutError
 from ..etcd.mvcc import Compare, CompactedError, MVCCStore, WatchEvent, prefix_end
 from ..sim.kernel import Kernel
 from ..sim.rng import RngTree
 from ..sim.trace import Trace, TraceRecord
 from . import strategy
+from . import priority as _priority  # registers PriorityClass validation; the Priority admission plugin
 
 # upstream: pkg/registry/core/rest/storage_core.go etc. — the etcd key prefixes per resource
 KEY_PREFIX = {
@@ -178,6 +180,14 @@ class APIServer:
         obj["metadata"]["resourceVersion"] = str(kv.mod_revision)
         return obj
 
+    def _txn(self, compares: list, success: list, failure: list = ()):
+        """``self.store.txn``, with etcd's ``etcdserver: request timed out`` (a replicated store
+        without quorum) turned into the 504 Timeout Status the API server returns."""
+        try:
+            return self.store.txn(compares, success, failure)
+        except EtcdTimeoutError as e:
+            raise errors.timeout(str(e)) from None
+
     def _check_available(self) -> None:
         if not self.available:
             raise errors.timeout("etcdserver: request timed out")
@@ -231,6 +241,8 @@ class APIServer:
         from . import admission
 
         try:
+            if ri.kind == "PriorityClass":  # plugin/pkg/admission/priority validatePriorityClass
+                _priority.validate_priority_class_admission(self, obj, creating=True)
             if ri.kind == "Pod":
                 admission.limit_ranger_validate(self, obj)
             if not dry_run:
@@ -281,10 +293,15 @@ class APIServer:
         for k in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
                   "generation", "managedFields", "selfLink"):
             md.pop(k, None)
+        sent = _priority.user_fields(obj) if ri.kind == "Pod" else None  # Priority admission compares with these
         self._defaults(obj)
         self._check_namespace(ri, ns, creating=True)
         strategy.prepare_for_create(obj)
         self._admit(ri, obj)
+        if ri.kind == "Pod":  # plugin/pkg/admission/priority (priority.py)
+            _priority.admit_pod(self, obj, sent)
+        elif ri.kind == "PriorityClass":
+            _priority.default_priority_class_fields(obj)
         if ri.kind == "Service":  # ClusterIP/NodePort allocation (service_ip.py)
             from . import service_ip
             service_ip.allocate(self, obj, dry_run=dry_run)
@@ -301,7 +318,7 @@ class APIServer:
             return obj
         md["uid"] = metautil.new_uid(self._uid_rng)
         md["creationTimestamp"] = metautil.rfc3339(self.kernel.now)
-        ok, results = self.store.txn([Compare(key, "create", "=", 0)], [("put", key, _encode(obj))])
+        ok, results = self._txn([Compare(key, "create", "=", 0)], [("put", key, _encode(obj))])
         if not ok:  # pragma: no cover - checked above, kept for the txn's meaning
             raise errors.already_exists(ri.plural, ri.group, name)
         kv = results[0]
@@ -431,7 +448,7 @@ class APIServer:
         if md.get("deletionTimestamp") and not md.get("finalizers") and ri.kind != "Pod" and \
                 not (ri.kind == "Namespace" and new.get("spec", {}).get("finalizers")):
             return self._delete_now(ri, key, mod_rev, new)
-        ok, results = self.store.txn([Compare(key, "mod", "=", mod_rev)], [("put", key, _encode(new))])
+        ok, results = self._txn([Compare(key, "mod", "=", mod_rev)], [("put", key, _encode(new))])
         if not ok:
             raise errors.conflict(ri.plural, ri.group, name, errors.OPTIMISTIC_LOCK_MESSAGE)
         self._trace_etcd("txn/put", key, results[0].mod_revision)
@@ -495,7 +512,7 @@ class APIServer:
             md["deletionGracePeriodSeconds"] = 0
             obj.setdefault("status", {})["phase"] = "Terminating"
             md.pop("resourceVersion")
-            ok, results = self.store.txn([Compare(key, "mod", "=", kv.mod_revision)], [("put", key, _encode(obj))])
+            ok, results = self._txn([Compare(key, "mod", "=", kv.mod_revision)], [("put", key, _encode(obj))])
             self._trace_etcd("txn/put", key, results[0].mod_revision)
             md["resourceVersion"] = str(results[0].mod_revision)
             return obj
@@ -526,7 +543,7 @@ class APIServer:
             if finalizers:
                 md["finalizers"] = finalizers
             md.pop("resourceVersion")
-            ok, results = self.store.txn([Compare(key, "mod", "=", kv.mod_revision)], [("put", key, _encode(obj))])
+            ok, results = self._txn([Compare(key, "mod", "=", kv.mod_revision)], [("put", key, _encode(obj))])
             if not ok:  # pragma: no cover
                 raise errors.conflict(ri.plural, ri.group, name, errors.OPTIMISTIC_LOCK_MESSAGE)
             self._trace_etcd("txn/put", key, results[0].mod_revision)
@@ -535,7 +552,7 @@ class APIServer:
         return self._delete_now(ri, key, kv.mod_revision, obj)
 
     def _delete_now(self, ri: ResourceInfo, key: str, mod_rev: int, obj: dict) -> dict:
-        ok, results = self.store.txn([Compare(key, "mod", "=", mod_rev)], [("delete", key)])
+        ok, results = self._txn([Compare(key, "mod", "=", mod_rev)], [("delete", key)])
         if not ok:
             raise errors.conflict(ri.plural, ri.group, obj["metadata"]["name"], errors.OPTIMISTIC_LOCK_MESSAGE)
         self._trace_etcd("txn/delete", key, self.store.revision)
@@ -565,7 +582,7 @@ class APIServer:
         conds.append({"type": "PodScheduled", "status": "True", "lastProbeTime": None,
                       "lastTransitionTime": metautil.rfc3339(self.kernel.now)})
         pod["metadata"].pop("resourceVersion")
-        ok, results = self.store.txn([Compare(key, "mod", "=", kv.mod_revision)], [("put", key, _encode(pod))])
+        ok, results = self._txn([Compare(key, "mod", "=", kv.mod_revision)], [("put", key, _encode(pod))])
         self._trace_etcd("txn/put", key, results[0].mod_revision)
         return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
 
@@ -795,6 +812,51 @@ class APIServer:
         _pod, container, conn = self._pod_container(namespace, name, container, source, "exec")
         return conn.exec(namespace, name, container, list(argv))
 
+    # ------------------------------------------------------------------ aggregated APIs and kubelet stats (metrics)
+    def register_api_service(self, group_version: str, backend: Any) -> None:
+        """An APIService: ``group_version`` (``metrics.k8s.io/v1beta1``) is served by ``backend``.
+
+        ``backend.serve(resource, namespace, name, label_selector)`` returns the object or list.
+        upstream: staging/src/k8s.io/kube-aggregator (the proxy to an APIService's backend).
+        """
+        self.__dict__.setdefault("_api_services", {})[group_version] = backend
+
+    def get_aggregated(self, group_version: str, resource: str, namespace: str | None = None, name: str | None = None,
+                       *, label_selector: Any = None, source: str = "client") -> dict:
+        """GET /apis/{group_version}/[namespaces/{ns}/]{resource}[/{name}], proxied to the APIService."""
+        backend = self.__dict__.get("_api_services", {}).get(group_version)
+        if self.trace.enabled:
+            kind = {"nodes": "NodeMetrics", "pods": "PodMetrics"}.get(resource, resource)
+            self.trace.add(TraceRecord(self.kernel.now, source, self.name, "get" if name else "list", kind,
+                                       name or "", namespace or "", f"proxy to {group_version}"))
+        if backend is None:
+            raise errors.ApiError(404, "NotFound", "the server could not find the requested resource")
+        return backend.serve(resource, namespace, name, label_selector)
+
+    def node_stats(self, node_name: str, *, source: str = "client") -> dict[tuple[str, str], dict]:
+        """GET /api/v1/nodes/{node}/proxy/metrics/resource (simplified): {(ns, pod): {container: stats}}.
+
+        Read from the node's kubelet connection (``container_stats(ns, pod)``) for the pods bound to it.
+        """
+        conn = self.__dict__.get("_kubelet_conns", {}).get(node_name)
+        if self.trace.enabled:
+            self.trace.add(TraceRecord(self.kernel.now, source, self.name, "get", "Node", node_name, "",
+                                       "proxy to kubelet /metrics/resource"))
+        if conn is None or not getattr(conn, "alive", True):
+            ip = getattr(conn, "internal_ip", node_name)
+            raise errors.ApiError(500, "InternalError", f'Get "https://{ip}:10250/metrics/resource": '
+                                                        f"dial tcp {ip}:10250: connect: no route to host")
+        out: dict[tuple[str, str], dict] = {}
+        for pod in self.list("pods", None, source=source)["items"]:
+            if (pod.get("spec") or {}).get("nodeName") != node_name:
+                continue
+            md = pod["metadata"]
+            try:
+                out[(md["namespace"], md["name"])] = conn.container_stats(md["namespace"], md["name"])
+            except errors.ApiError:
+                continue  # not (or no longer) running there
+        return out
+
     def bootstrap(self) -> None:
         """Create the namespaces every cluster starts with, and the ``default/kubernetes`` Service."""
         for ns in DEFAULT_NAMESPACES:
@@ -807,6 +869,9 @@ class APIServer:
             self.create("services", "default", service_ip.kubernetes_service(), source=self.name)
         if self.store.get(self.key(res.for_plural("endpointslices"), "default", "kubernetes")) is None:
             self.create("endpointslices", "default", service_ip.kubernetes_endpointslice(), source=self.name)
+        for pc in _priority.system_priority_class_objects():  # storage_scheduling.go's post-start hook
+            if self.store.get(self.key(res.for_plural("priorityclasses"), None, pc["metadata"]["name"])) is None:
+                self.create("priorityclasses", None, pc, source=self.name)
 
 
 class _Decoded:

@@ -61,7 +61,7 @@ class NodeLifecycleController:
             try:
                 self._check(node, now)
             except ApiError as e:
-                if e.code not in (404, 409):
+                if e.code not in (404, 409) and e.code < 500:  # 5xx (etcd without quorum): next pass
                     raise
         self.ctx.call_later(self.period, self._monitor, source=self.ctx.name, what="monitor node health")
 
@@ -113,7 +113,7 @@ class NodeLifecycleController:
                     self.ctx.client.update_status("pods", pod)
                     self.ctx.recorder.event(pod, "Warning", "NodeNotReady", "Node is not ready")
                 except ApiError as e:
-                    if e.code not in (404, 409):
+                    if e.code not in (404, 409) and e.code < 500:
                         raise
 
     def _sync_taints(self, node: dict, now: float) -> None:

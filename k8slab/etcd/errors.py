@@ -84,3 +84,14 @@ class CorruptError(EtcdError):
             if offset is not None:
                 where += f" at position: {offset}"
         super().__init__(message + where)
+
+
+class EtcdTimeoutError(EtcdError):
+    """``etcdserver: request timed out`` (etcdserver.ErrTimeout): a write that no quorum acknowledged.
+
+    upstream: etcd server/etcdserver/errors/errors.go (ErrTimeout). The replicated store
+    raises it at once when there is no leader or the leader cannot reach a quorum.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("etcdserver: request timed out")

@@ -32,6 +32,7 @@ from .apply import ApplyResult, apply_manifest, create_manifest
 from .errors import KubectlError, error_text
 from .flags import GLOBAL_FLAGS, parse
 from .manifests import load_manifests
+from . import services as _services  # noqa: F401,E402  (EndpointSlice printer, describe service)
 
 __all__ = ["run", "apply_manifest", "create_manifest", "load_manifests", "ApplyResult", "KubectlError"]
 
@@ -50,6 +51,7 @@ def _commands() -> dict[str, tuple[list, Callable[..., str]]]:
         "annotate": (commands.META_FLAGS, commands.run_annotate),
         "logs": (_logs().FLAGS, _logs().run_logs),
         "exec": (_exec().FLAGS, _exec().run_exec),
+        **_scaling_commands(),  # top, autoscale (+ the HPA printer for get): kubectl/top.py, kubectl/autoscale.py
         **_controller_commands(),
     }
 
@@ -65,6 +67,12 @@ def _controller_commands() -> dict[str, tuple[list, Callable[..., str]]]:
         return table
     table.update(drain.COMMANDS)
     return table
+
+
+def _scaling_commands() -> dict[str, tuple[list, Callable[..., str]]]:
+    from . import autoscale, top
+
+    return {"top": (top.FLAGS, top.run_top), "autoscale": (autoscale.FLAGS, autoscale.run_autoscale)}
 
 
 def _logs():
@@ -130,4 +138,3 @@ def run(client: Any, command: str | list[str], *, stdin: str | None = None) -> s
         raise
     except ApiError as e:
         raise KubectlError(error_text(e))
-from . import services as _services  # noqa: F401,E402  (EndpointSlice printer, describe service)

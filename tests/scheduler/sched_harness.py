@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 
+from k8slab.api.errors import ApiError
 from k8slab.apiserver import APIServer
 from k8slab.client import Client, ComponentContext, EventRecorder
 from k8slab.etcd import MVCCStore
@@ -135,7 +136,27 @@ class SchedPlane:
         p = dict(p)
         p["metadata"] = {k: v for k, v in p["metadata"].items() if k != "uid"}
         p.pop("status", None)
+        spec = p.get("spec") or {}
+        prio, policy = spec.get("priority"), spec.get("preemptionPolicy")
+        if (prio is not None or policy == "Never") and not spec.get("priorityClassName"):
+            # the Priority admission plugin forbids a bare spec.priority / preemptionPolicy: name a
+            # PriorityClass that carries them
+            p["spec"] = {k: v for k, v in spec.items() if k not in ("priority", "preemptionPolicy")}
+            p["spec"]["priorityClassName"] = self.priority_class(prio or 0, policy or "PreemptLowerPriority")
         return self.client.create("pods", p)
+
+    def priority_class(self, value: int, policy: str = "PreemptLowerPriority") -> str:
+        """The name of a PriorityClass of ``value`` and ``policy`` (created on first use)."""
+        name = f"priority-minus-{-value}" if value < 0 else f"priority-{value}"
+        if policy == "Never":
+            name += "-never"
+        try:
+            self.client.get("priorityclasses", name)
+        except ApiError:
+            self.client.create("priorityclasses", {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                                                   "metadata": {"name": name}, "value": value,
+                                                   "preemptionPolicy": policy})
+        return name
 
     def pods(self, ns: str = "default") -> dict[str, dict]:
         return {p["metadata"]["name"]: p for p in self.client.list("pods", ns)["items"]}
