@@ -432,6 +432,140 @@ HANDLERS: dict[str, tuple[list[Column], Callable[[dict, float, bool], list[Any]]
 }
 
 
+# ---------------------------------------------------------------- config, RBAC, policy, scheduling kinds
+# upstream: pkg/printers/internalversion/printers.go (printConfigMap, printSecret,
+# printServiceAccount, printPodDisruptionBudget, printPriorityClass, printRole,
+# printRoleBinding, printClusterRoleBinding, printResourceQuota, printLimitRange,
+# printCronJob, printControllerRevision)
+
+
+def _age(obj: dict, now: float) -> str:
+    return since((obj.get("metadata") or {}).get("creationTimestamp"), now)
+
+
+def _name(obj: dict) -> str:
+    return (obj.get("metadata") or {}).get("name", "")
+
+
+def _created_at(obj: dict) -> str:
+    """The CREATED AT cell: the creation time as RFC 3339 (the Go time.Time string form in UTC)."""
+    ts = (obj.get("metadata") or {}).get("creationTimestamp") or ""
+    return ts.replace("T", " ").replace("Z", " +0000 UTC") if ts else "<unknown>"
+
+
+CONFIGMAP_COLUMNS = [Column("Name", is_name=True), Column("Data"), Column("Age")]
+SECRET_COLUMNS = [Column("Name", is_name=True), Column("Type"), Column("Data"), Column("Age")]
+SERVICEACCOUNT_COLUMNS = [Column("Name", is_name=True), Column("Secrets"), Column("Age")]
+PDB_COLUMNS = [Column("Name", is_name=True), Column("Min Available"), Column("Max Unavailable"),
+               Column("Allowed Disruptions"), Column("Age")]
+PRIORITYCLASS_COLUMNS = [Column("Name", is_name=True), Column("Value"), Column("Global-Default"), Column("Age"),
+                         Column("PreemptionPolicy")]
+ROLE_COLUMNS = [Column("Name", is_name=True), Column("Created At")]
+ROLEBINDING_COLUMNS = [Column("Name", is_name=True), Column("Role"), Column("Age"), Column("Users", 1),
+                       Column("Groups", 1), Column("ServiceAccounts", 1)]
+RESOURCEQUOTA_COLUMNS = [Column("Name", is_name=True), Column("Age"), Column("Request"), Column("Limit")]
+CRONJOB_COLUMNS = [Column("Name", is_name=True), Column("Schedule"), Column("Timezone"), Column("Suspend"),
+                   Column("Active"), Column("Last Schedule"), Column("Age"), Column("Containers", 1),
+                   Column("Images", 1), Column("Selector", 1)]
+CONTROLLERREVISION_COLUMNS = [Column("Name", is_name=True), Column("Controller"), Column("Revision"), Column("Age")]
+
+
+def print_configmap(cm: dict, now: float) -> list[Any]:
+    return [_name(cm), len(cm.get("data") or {}) + len(cm.get("binaryData") or {}), _age(cm, now)]
+
+
+def print_secret(sec: dict, now: float) -> list[Any]:
+    return [_name(sec), sec.get("type") or "Opaque", len(sec.get("data") or {}), _age(sec, now)]
+
+
+def print_serviceaccount(sa: dict, now: float) -> list[Any]:
+    return [_name(sa), len(sa.get("secrets") or []), _age(sa, now)]
+
+
+def print_pdb(pdb: dict, now: float) -> list[Any]:
+    spec, st = pdb.get("spec") or {}, pdb.get("status") or {}
+    min_av = spec.get("minAvailable")
+    max_un = spec.get("maxUnavailable")
+    return [_name(pdb), "N/A" if min_av is None else str(min_av), "N/A" if max_un is None else str(max_un),
+            st.get("disruptionsAllowed", 0), _age(pdb, now)]
+
+
+def print_priorityclass(pc: dict, now: float) -> list[Any]:
+    return [_name(pc), pc.get("value", 0), "true" if pc.get("globalDefault") else "false", _age(pc, now),
+            pc.get("preemptionPolicy") or ""]
+
+
+def print_role(role: dict, now: float) -> list[Any]:
+    return [_name(role), _created_at(role)]
+
+
+def _subjects(binding: dict) -> tuple[str, str, str]:
+    users, groups, sas = [], [], []
+    for s in binding.get("subjects") or []:
+        kind = s.get("kind")
+        if kind == "User":
+            users.append(s.get("name", ""))
+        elif kind == "Group":
+            groups.append(s.get("name", ""))
+        elif kind == "ServiceAccount":
+            sas.append(f"{s.get('namespace', '')}/{s.get('name', '')}")
+    return ", ".join(users), ", ".join(groups), ", ".join(sas)
+
+
+def print_rolebinding(rb: dict, now: float) -> list[Any]:
+    ref = rb.get("roleRef") or {}
+    users, groups, sas = _subjects(rb)
+    return [_name(rb), f"{ref.get('kind', '')}/{ref.get('name', '')}", _age(rb, now), users, groups, sas]
+
+
+def print_resourcequota(rq: dict, now: float) -> list[Any]:
+    hard = (rq.get("status") or {}).get("hard") or (rq.get("spec") or {}).get("hard") or {}
+    used = (rq.get("status") or {}).get("used") or {}
+    req, lim = [], []
+    for k in sorted(hard):
+        cell = f"{k}: {used.get(k, '0')}/{hard[k]}"
+        (lim if k.startswith("limits.") else req).append(cell)
+    return [_name(rq), _age(rq, now), ", ".join(req), ", ".join(lim)]
+
+
+def print_cronjob(cj: dict, now: float) -> list[Any]:
+    spec, st = cj.get("spec") or {}, cj.get("status") or {}
+    last = st.get("lastScheduleTime")
+    job_tmpl = ((spec.get("jobTemplate") or {}).get("spec") or {})
+    names, images = _container_cells(((job_tmpl.get("template") or {}).get("spec") or {}).get("containers"))
+    return [_name(cj), spec.get("schedule", ""), spec.get("timeZone") or "<none>",
+            "True" if spec.get("suspend") else "False", len(st.get("active") or []),
+            since(last, now) if last else "<none>", _age(cj, now), names, images,
+            format_label_selector(job_tmpl.get("selector"))]
+
+
+def print_controllerrevision(cr: dict, now: float) -> list[Any]:
+    from ..api.meta import controller_of
+
+    ref = controller_of(cr)
+    controller = f"{ref['kind'].lower()}.{ref['apiVersion'].split('/')[0]}/{ref['name']}" if ref else "<none>"
+    if ref and "/" not in ref.get("apiVersion", ""):
+        controller = f"{ref['kind'].lower()}/{ref['name']}"
+    return [_name(cr), controller, cr.get("revision", 0), _age(cr, now)]
+
+
+HANDLERS.update({
+    "ConfigMap": (CONFIGMAP_COLUMNS, lambda o, n, w: print_configmap(o, n)),
+    "Secret": (SECRET_COLUMNS, lambda o, n, w: print_secret(o, n)),
+    "ServiceAccount": (SERVICEACCOUNT_COLUMNS, lambda o, n, w: print_serviceaccount(o, n)),
+    "PodDisruptionBudget": (PDB_COLUMNS, lambda o, n, w: print_pdb(o, n)),
+    "PriorityClass": (PRIORITYCLASS_COLUMNS, lambda o, n, w: print_priorityclass(o, n)),
+    "Role": (ROLE_COLUMNS, lambda o, n, w: print_role(o, n)),
+    "ClusterRole": (ROLE_COLUMNS, lambda o, n, w: print_role(o, n)),
+    "LimitRange": (ROLE_COLUMNS, lambda o, n, w: print_role(o, n)),
+    "RoleBinding": (ROLEBINDING_COLUMNS, lambda o, n, w: print_rolebinding(o, n)),
+    "ClusterRoleBinding": (ROLEBINDING_COLUMNS, lambda o, n, w: print_rolebinding(o, n)),
+    "ResourceQuota": (RESOURCEQUOTA_COLUMNS, lambda o, n, w: print_resourcequota(o, n)),
+    "CronJob": (CRONJOB_COLUMNS, lambda o, n, w: print_cronjob(o, n)),
+    "ControllerRevision": (CONTROLLERREVISION_COLUMNS, lambda o, n, w: print_controllerrevision(o, n)),
+})
+
+
 def build_table(kind: str, objs: list[dict], now: float) -> Table:
     """The Table the API server would return for these objects (printers.go handlers).
 
