@@ -52,39 +52,53 @@ class ControllerManager:
     name = "kube-controller-manager"
 
     def __init__(self, make_context: Callable[[str], ComponentContext], options: dict | None = None, *,
-                 identity: str | None = None):
+                 identity: str | None = None, restart_delay: float | None = 10.0):
         options = dict(options or {})
+        self._make_context = make_context
         self.controllers: dict[str, object] = {}
         self.alive = True
         self.started = False
+        self.generation = 0
+        self.restarts = 0
+        #: a manager that loses its Lease exits; the kubelet restarts the static pod after this delay
+        self.restart_delay = restart_delay
         shared_ctx = make_context(self.name)
         self.ctx = shared_ctx
-        # one informer per resource for the whole process, listing and watching as kube-controller-manager
-        self.informers = SharedInformerFactory(shared_ctx.client)
         le_opts = dict(options.pop("leader-election", {}) or {})
-        # upstream's default is --leader-elect=true; k8slab's Cluster keeps it off until the chapters that
-        # print etcd revisions are re-executed (the Lease adds writes). Turn it on with
-        # controller_options={"leader-election": {"leader_elect": True}}.
-        self.leader_elect = le_opts.pop("leader_elect", False)
-        for name, factory in CONTROLLERS:
-            kw = options.get(name, {})
-            ctx = make_context(name)
-            ctx.informers = self.informers
-            ctx.call_later = self._guarded(ctx.call_later)
-            self.controllers[name] = factory(ctx, **kw)
+        # upstream's default, --leader-elect=true: the manager holds kube-system/kube-controller-manager,
+        # renews it every RetryPeriod, and exits when it cannot (the kubelet then restarts it); turn it
+        # off with controller_options={"leader-election": {"leader_elect": False}}.
+        self.leader_elect = le_opts.pop("leader_elect", True)
+        self._le_opts = le_opts
+        self._options = options
         if identity is None:
             # upstream: "<hostname>_<uuid>"
             from ..api.meta import new_uid
 
             identity = f"control-plane_{new_uid(shared_ctx.rng)}"
         self.identity = identity
-        self.elector = LeaderElector(shared_ctx, identity, on_started_leading=self._start_controllers,
-                                     on_stopped_leading=self.crash, **le_opts)
+        self._build()
+
+    def _build(self) -> None:
+        """Informers, controllers and the elector of one run of the process."""
+        # one informer per resource for the whole process, listing and watching as kube-controller-manager
+        self.informers = SharedInformerFactory(self.ctx.client)
+        self.controllers = {}
+        for name, factory in CONTROLLERS:
+            kw = self._options.get(name, {})
+            ctx = self._make_context(name)
+            ctx.informers = self.informers
+            ctx.call_later = self._guarded(ctx.call_later)
+            self.controllers[name] = factory(ctx, **kw)
+        self.elector = LeaderElector(self.ctx, self.identity, on_started_leading=self._start_controllers,
+                                     on_stopped_leading=self._lost_lease, **self._le_opts)
 
     def _guarded(self, call_later: Callable) -> Callable:
+        generation = self.generation
+
         def guarded(delay, fn, *args, **kw):
             def run(*a):
-                if self.alive:
+                if self.alive and self.generation == generation:
                     fn(*a)
             return call_later(delay, run, *args, **kw)
         return guarded
@@ -103,6 +117,20 @@ class ControllerManager:
         for c in self.controllers.values():
             c.start()
 
+    def _lost_lease(self) -> None:
+        """upstream: OnStoppedLeading is klog.Fatalf("leaderelection lost") — the process exits."""
+        self.crash()
+        if self.restart_delay is not None:
+            self.ctx.call_later(self.restart_delay, self._restart, what="restart kube-controller-manager")
+
+    def _restart(self) -> None:
+        """The static pod comes back: a fresh process lists, watches and campaigns again."""
+        self.restarts += 1
+        self.alive = True
+        self.started = False
+        self._build()
+        self.start()
+
     @property
     def leading(self) -> bool:
         return self.alive and (self.elector.leading or not self.leader_elect)
@@ -110,6 +138,7 @@ class ControllerManager:
     def crash(self) -> None:
         """The process dies: no more watches, timers or lease renewals."""
         self.alive = False
+        self.generation += 1
         self.elector.stop()
         for inf in list(getattr(self.informers, "_informers", {}).values()):
             inf.stop()

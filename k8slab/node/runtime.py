@@ -381,6 +381,90 @@ def _no_clock() -> float:
 class _Sandbox:
     status: PodSandboxStatus
     containers: list[str] = field(default_factory=list)
+    dns: dict | None = None   # CRI DNSConfig (servers, searches, options) the kubelet asked for
+
+
+#: applets a busybox image does not have (busybox ships wget and nslookup, not curl)
+_NO_CURL_IMAGES = ("docker.io/library/busybox", "registry.k8s.io/busybox")
+
+
+def _missing_applets(image: str) -> frozenset[str]:
+    """Commands the image does not ship, though the simulated shell knows them."""
+    return frozenset({"curl"}) if image.startswith(_NO_CURL_IMAGES) else frozenset()
+
+
+class _ContainerNet:
+    """A container's view of the network: its resolver (/etc/resolv.conf) and connect().
+
+    Loopback and the pod's own IP stay in the sandbox; anything else goes through the
+    pod network the cluster handed the runtime (node/network.py), or, without one, only
+    to pods on this node.
+    """
+
+    def __init__(self, rt: "ContainerRuntime", c: ContainerStatus):
+        self.rt = rt
+        self.c = c
+
+    def _sandbox(self):
+        return self.rt._sandboxes.get(self.c.sandbox_id)
+
+    def resolv(self) -> dict:
+        from .network import parse_resolv_conf
+
+        return parse_resolv_conf(self.c.fs.read("/etc/resolv.conf") or "") if self.c.fs is not None else {}
+
+    def nameserver(self) -> str:
+        servers = self.resolv().get("servers") or []
+        return servers[0] if servers else "127.0.0.1"
+
+    def lookup(self, name: str) -> list[str]:
+        """getaddrinfo: /etc/hosts first, then the DNS servers of resolv.conf."""
+        try:
+            return [str(ipaddress.IPv4Address(name))]
+        except ValueError:
+            pass
+        hosts = (self.c.fs.read("/etc/hosts") or "") if self.c.fs is not None else ""
+        for line in hosts.splitlines():
+            f = line.split()
+            if f and not f[0].startswith("#") and ":" not in f[0] and name in f[1:]:
+                return [f[0]]
+        net = self.rt.network
+        if net is None:
+            return []
+        sb = self._sandbox()
+        return net.resolve(name, self.resolv(), client=sb.status.name if sb else "")
+
+    def reverse(self, ip: str) -> str:
+        net = self.rt.network
+        if ip == "127.0.0.1":
+            return "localhost"
+        return net.reverse(ip) if net is not None else ""
+
+    def get(self, ip: str, port: int, path: str):
+        """Connect to ``ip:port`` and GET ``path``: a network.Reply."""
+        from .network import Reply
+
+        sb = self._sandbox()
+        rep = Reply(ip, port)
+        if sb is not None and (ip.startswith("127.") or ip == sb.status.ip):
+            res = self.rt.http_get(self.c.sandbox_id, port, path)
+            if res is None:
+                rep.error = "refused"
+            else:
+                rep.status, rep.body = res
+            return rep
+        net = self.rt.network
+        if net is not None and sb is not None:
+            return net.http_get(self.rt.node_name, sb.status.ip, ip, port, path, client=sb.status.name)
+        sid = self.rt._sandbox_by_ip(ip)
+        res = self.rt.http_get(sid, port, path) if sid is not None else None
+        if sid is None:
+            rep.error = "timeout"
+        elif res is None:
+            rep.error = "refused"
+        else:
+            rep.status, rep.body = res
+        return rep
 
 
 class ContainerRuntime:
@@ -400,8 +484,10 @@ class ContainerRuntime:
     SIGTERM_DELAY = (0.05, 0.3)
 
     def __init__(self, node_name: str, call_later: Callable[..., Any], rng: random.Random, *,
-                 clock: Callable[[], float] | None = None):
+                 clock: Callable[[], float] | None = None, network: Any = None):
         self.node_name = node_name
+        #: the pod network (node/network.py PodNetwork) the CNI connects sandboxes to; None: this node only
+        self.network = network
         self._call_later = call_later
         self._rng = rng
         self._clock: Callable[[], float] = clock or _no_clock
@@ -548,7 +634,7 @@ class ContainerRuntime:
             sid = self._new_id()
             st = PodSandboxStatus(sid, config["uid"], config["name"], config["namespace"], int(config.get("attempt", 0)),
                                   SANDBOX_READY, self._now(), ip, host_net)
-            self._sandboxes[sid] = _Sandbox(st)
+            self._sandboxes[sid] = _Sandbox(st, dns=config.get("dns"))
             self._by_pod.setdefault(config["uid"], []).append(sid)
             on_done(SandboxResult(sid, ip))
 
@@ -657,11 +743,33 @@ class ContainerRuntime:
         st.fs = FileSystem(mounts=dict(config.get("mounts") or {}))
         st.env = {**_image_env(img.info), **dict(config.get("env") or {})}
         st.hostname = config.get("hostname") or sb.status.name
+        self._etc_files(st, sb)
         st.memory_limit = int(config.get("memory_limit") or 0)
         st._learner = learner_program(config["image"])
         self._containers[cid] = st
         sb.containers.append(cid)
         return cid
+
+    def _etc_files(self, c: ContainerStatus, sb: _Sandbox) -> None:
+        """/etc/resolv.conf (the sandbox's DNSConfig), /etc/hosts and /etc/hostname of a new container.
+
+        upstream: the kubelet's GetPodDNS result goes to the runtime in PodSandboxConfig.dns_config
+        and containerd writes resolv.conf from it; the kubelet writes the managed /etc/hosts.
+        Without a DNSConfig, a pod-network sandbox gets ClusterFirst and a host-network one the node's.
+        """
+        from .network import NODE_RESOLV_CONF, format_resolv_conf, hosts_file, pod_dns_config
+
+        dns = sb.dns
+        if dns is None:
+            if self.network is not None and not sb.status.host_network:
+                dns = pod_dns_config({"metadata": {"namespace": sb.status.namespace}})
+            else:
+                dns = NODE_RESOLV_CONF
+        for path, text in (("/etc/resolv.conf", format_resolv_conf(dns)),
+                           ("/etc/hosts", hosts_file("" if sb.status.host_network else sb.status.ip, c.hostname)),
+                           ("/etc/hostname", c.hostname + "\n")):
+            if c.fs.read(path) is None:
+                c.fs.write(path, text)
 
     def start_container(self, container_id: str) -> None:
         """CRI ``StartContainer``: the process starts now."""
@@ -719,7 +827,8 @@ class ContainerRuntime:
             return self.http_get_url(sandbox_id, url)
 
         return Shell(c.fs, c.env, stdout=out or self._log(c), now=self._now, hostname=c.hostname, pid=pid,
-                     programs=programs, http_get=http_get)
+                     programs=programs, http_get=http_get, net=_ContainerNet(self, c),
+                     missing=_missing_applets(c.image))
 
     def _drive(self, container_id: str) -> None:
         """Resume a container's generator process until it sleeps or exits."""

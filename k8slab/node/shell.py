@@ -600,7 +600,8 @@ class Shell:
                  stderr: Callable[[str], None] | None = None, now: Callable[[], float] = lambda: 0.0,
                  hostname: str = "localhost", pid: int = 1,
                  programs: Callable[[list[str]], Gen | None] | None = None,
-                 http_get: Callable[[str], tuple[int, str] | None] | None = None):
+                 http_get: Callable[[str], tuple[int, str] | None] | None = None,
+                 net: Any = None, missing: frozenset[str] | set[str] = frozenset()):
         self.fs = fs
         self.vars: dict[str, str] = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                                      "HOME": "/root", "HOSTNAME": hostname}
@@ -612,6 +613,10 @@ class Shell:
         self.status = 0
         self.programs = programs
         self.http_get = http_get
+        #: the container's network (resolver + connect, see runtime._ContainerNet); None: only ``http_get``
+        self.net = net
+        #: applets this image does not ship (``curl`` in busybox)
+        self.missing = frozenset(missing)
         self.traps: dict[str, str] = {}
         self._out = _Out(stdout)
         self._err = _Out(stderr or stdout)
@@ -1032,7 +1037,7 @@ class Shell:
     def _command(self, argv: list[str], out: _Out, err: _Out, stdin: str | None) -> Gen:
         prog = argv[0]
         base = prog.rsplit("/", 1)[-1]
-        fn = _BUILTINS.get(base)
+        fn = _BUILTINS.get(base) if base not in self.missing else None
         if fn is not None:
             r = fn(self, argv, out, err, stdin)
             if isinstance(r, int):

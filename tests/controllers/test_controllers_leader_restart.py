@@ -1,0 +1,36 @@
+"""kube-controller-manager holds its Lease by default; losing it (etcd without quorum) makes it
+exit, and it comes back, campaigns again and resumes reconciling."""
+
+import k8slab
+
+
+def lease_holder(c):
+    return c.get("leases", "kube-controller-manager", "kube-system")["spec"]["holderIdentity"]
+
+
+def test_leader_election_is_on_by_default_and_renews():
+    c = k8slab.Cluster(seed=0, nodes=1)
+    cm = c.controller_manager
+    assert cm.leader_elect and cm.leading
+    assert lease_holder(c) == cm.identity
+    t0 = c.get("leases", "kube-controller-manager", "kube-system")["spec"]["renewTime"]
+    c.run(10)
+    assert c.get("leases", "kube-controller-manager", "kube-system")["spec"]["renewTime"] != t0
+
+
+def test_losing_the_lease_exits_then_restarts_and_resumes():
+    c = k8slab.Cluster(seed=0, nodes=2, etcd_members=3)
+    c.kubectl("create deployment web --image=nginx:1.27 --replicas=2")
+    c.run(20)
+    cm = c.controller_manager
+    names = list(c.etcd.network.names)
+    c.etcd.partition([names[0]], [names[1]], [names[2]])  # no quorum: renewals fail
+    c.run(30)
+    assert not cm.leading and cm.restarts >= 1  # exited after RenewDeadline, restarted, cannot lead yet
+    c.etcd.heal()
+    c.run(30)
+    assert cm.leading
+    c.kubectl("scale deployment web --replicas=4")
+    c.run(30)
+    d = c.get("deployments", "web")
+    assert d["status"].get("availableReplicas") == 4  # the restarted controllers reconcile again
