@@ -182,11 +182,17 @@ class APIServer:
 
     def _txn(self, compares: list, success: list, failure: list = ()):
         """``self.store.txn``, with etcd's ``etcdserver: request timed out`` (a replicated store
-        without quorum) turned into the 504 Timeout Status the API server returns."""
+        without quorum) turned into the Status the API server answers with.
+
+        upstream: the etcd3 store passes the error through unconverted, and
+        responsewriters.ErrorToAPIStatus makes any non-Status error a 500 with reason
+        Unknown (empty) and the error's text, so kubectl prints
+        ``Error from server: etcdserver: request timed out``.
+        """
         try:
             return self.store.txn(compares, success, failure)
         except EtcdTimeoutError as e:
-            raise errors.timeout(str(e)) from None
+            raise errors.ApiError(500, "", str(e)) from None
 
     def _check_available(self) -> None:
         if not self.available:
