@@ -37,7 +37,7 @@ from typing import Any
 from ..api import errors
 from ..api import resources as res
 from ..sim.trace import TraceRecord
-from . import discovery, openapi, tables
+from . import discovery, openapi, protobuf, tables
 from .authn import Authenticator, UserInfo, admin_user, unauthorized
 from .rbac import Attributes, RBACAuthorizer, forbidden
 
@@ -118,67 +118,13 @@ def request_info(method: str, path: str, query: dict[str, str]) -> RequestInfo:
     return info
 
 
-# ---------------------------------------------------------------- protobuf (auth can-i)
-def _varint(b: bytes, i: int) -> tuple[int, int]:
-    shift = result = 0
-    while True:
-        if i >= len(b):
-            raise ValueError("truncated varint")
-        c = b[i]
-        i += 1
-        result |= (c & 0x7F) << shift
-        if not c & 0x80:
-            return result, i
-        shift += 7
-
-
-def _fields(b: bytes) -> dict[int, list]:
-    out: dict[int, list] = {}
-    i = 0
-    while i < len(b):
-        key, i = _varint(b, i)
-        num, wt = key >> 3, key & 7
-        if wt == 0:
-            v, i = _varint(b, i)
-        elif wt == 2:
-            n, i = _varint(b, i)
-            v, i = b[i:i + n], i + n
-        elif wt == 1:
-            v, i = b[i:i + 8], i + 8
-        elif wt == 5:
-            v, i = b[i:i + 4], i + 4
-        else:
-            raise ValueError(f"unsupported wire type {wt}")
-        out.setdefault(num, []).append(v)
-    return out
-
-
+# ---------------------------------------------------------------- protobuf bodies
 def decode_ssar_protobuf(body: bytes) -> dict:
     """A SelfSubjectAccessReview sent as ``application/vnd.kubernetes.protobuf`` → its JSON shape.
 
-    upstream: staging/src/k8s.io/apimachinery/pkg/runtime/serializer/protobuf (the ``k8s\\0``
-    magic and runtime.Unknown) and staging/src/k8s.io/api/authorization/v1/generated.proto.
+    upstream: staging/src/k8s.io/api/authorization/v1/generated.proto; see :mod:`.protobuf`.
     """
-    if not body.startswith(b"k8s\x00"):
-        raise ValueError("provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]")
-    unknown = _fields(body[4:])
-    raw = (unknown.get(2) or [b""])[0]
-    ssar = _fields(raw)
-    spec = _fields((ssar.get(2) or [b""])[0])
-
-    def s(f: dict, n: int) -> str:
-        return (f.get(n) or [b""])[0].decode()
-
-    out: dict[str, Any] = {}
-    if 1 in spec:
-        ra = _fields(spec[1][0])
-        out["resourceAttributes"] = {k: s(ra, n) for n, k in ((1, "namespace"), (2, "verb"), (3, "group"),
-                                                              (4, "version"), (5, "resource"), (6, "subresource"),
-                                                              (7, "name"))}
-    if 2 in spec:
-        nra = _fields(spec[2][0])
-        out["nonResourceAttributes"] = {"path": s(nra, 1), "verb": s(nra, 2)}
-    return {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview", "spec": out}
+    return protobuf.decode(body)
 
 
 # ---------------------------------------------------------------- body decoding
@@ -199,8 +145,13 @@ def _go_json_error(text: str, e: json.JSONDecodeError) -> str:
 
 
 def decode_body(body: bytes, content_type: str) -> Any:
-    """JSON or YAML request body → Python value; 400 with upstream's wording when malformed."""
+    """JSON, YAML or protobuf request body → Python value; 400 with upstream's wording when malformed."""
     ct = (content_type or JSON).split(";")[0].strip().lower()
+    if ct == PROTOBUF:
+        try:
+            return protobuf.decode(body)
+        except protobuf.ProtobufError as e:
+            raise errors.bad_request(str(e))
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -687,10 +638,6 @@ class _Handler(BaseHTTPRequestHandler):
     def _object_body(self, body: bytes, ctype: str) -> dict:
         if not body.strip():
             raise errors.bad_request("the body of the request was empty")
-        if ctype.split(";")[0].strip() == PROTOBUF:
-            raise errors.ApiError(415, "UnsupportedMediaType",
-                                  "the body of the request was in an unknown format - accepted media types include: "
-                                  "application/json, application/yaml")
         obj = decode_body(body, ctype)
         if not isinstance(obj, dict):
             raise errors.bad_request("couldn't get version/kind; json parse error: json: cannot unmarshal "
@@ -777,13 +724,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(201, {"kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1",
                                     "metadata": {"creationTimestamp": None},
                                     "status": {"userInfo": user.to_json()}})
-        if ctype == PROTOBUF and plural == "selfsubjectaccessreviews":
-            try:
-                review = decode_ssar_protobuf(body)
-            except (ValueError, IndexError) as e:
-                raise errors.bad_request(str(e))
-        else:
-            review = decode_body(body, ctype)
+        review = decode_body(body, ctype)
         if not isinstance(review, dict):
             raise errors.bad_request("the body of the request was not an object")
         spec = review.get("spec") or {}

@@ -136,7 +136,11 @@ def validate_service(svc: dict, old: dict | None = None) -> list:
         if len(ports) > 1 and not name:
             errs.append(errors.required(f"{path}.name"))
         elif name:
-            for msg in is_valid_port_name(name):
+            # validateServicePort: a Service port's name is a DNS-1123 label (a container port's
+            # name, and a targetPort name, follow IsValidPortName instead)
+            from ..api.validation import is_dns1123_label
+
+            for msg in is_dns1123_label(name):
                 errs.append(errors.invalid(f"{path}.name", name, msg))
             if name in names:
                 errs.append(errors.duplicate(f"{path}.name", name))

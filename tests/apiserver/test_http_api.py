@@ -126,7 +126,7 @@ def test_ssar_protobuf_decoding():
      'ConfigMap in version "v2" cannot be handled as a ConfigMap: no kind "ConfigMap" is registered for version "v2" '
      'in scheme "pkg/api/legacyscheme/scheme.go:30"'),
     (json.dumps({**CM, "metadata": {"name": "Bad_Name"}}).encode(), "application/json", 422, None),
-    (b"\x00\x01", "application/vnd.kubernetes.protobuf", 415, None),
+    (b"\x00\x01", "application/vnd.kubernetes.protobuf", 400, None),  # not the k8s\x00 envelope
 ])
 def test_bad_input_gets_a_status_and_stores_nothing(served, raw, body, ctype, code, message):
     c, srv = served

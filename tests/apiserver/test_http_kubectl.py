@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -164,3 +165,28 @@ def test_delete_pod_waits_for_graceful_deletion(served):
         pod = c.list("pods", "default")[0]["metadata"]["name"]
     out = kubectl(served, "delete", "pod", pod, timeout=60)
     assert out.returncode == 0 and out.stdout.strip() == f'pod "{pod}" deleted'
+
+
+@pytest.mark.parametrize("real_cmd,ours_cmd,plural,ns", [
+    ("create deployment pbweb --image=nginx:1.27 --replicas=2",
+     "create deployment pbweb2 --image=nginx:1.27 --replicas=2", "deployments", "default"),
+    ("create namespace pbshop", "create namespace pbshop2", "namespaces", None),
+])
+def test_create_shortcut_parity_with_cluster_kubectl(served, real_cmd, ours_cmd, plural, ns):
+    """The real kubectl's typed create (a protobuf body) and ``cluster.kubectl`` make the same object."""
+    c, srv, _ = served
+    real = kubectl(served, *real_cmd.split())
+    assert real.returncode == 0, real.stderr
+    with srv.lock:
+        ours = str(c.kubectl(ours_cmd))
+    real_name, our_name = real_cmd.split()[2], ours_cmd.split()[2]
+    assert real.stdout.replace(real_name, our_name) == ours
+    with srv.lock:
+        a = c.apiserver.get(plural, ns, real_name)
+        b = c.apiserver.get(plural, ns, our_name)
+    # the real kubectl's template carries "creationTimestamp": null (as upstream stores it); ours omits it
+    spec = json.dumps(a.get("spec"), sort_keys=True).replace(real_name, our_name).replace(
+        '"creationTimestamp": null, ', "")
+    assert json.loads(spec) == b.get("spec")
+    assert {k: v.replace(real_name, our_name) for k, v in (a["metadata"].get("labels") or {}).items()} == \
+        (b["metadata"].get("labels") or {})
