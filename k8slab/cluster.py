@@ -128,6 +128,12 @@ class Cluster:
 
         self.dns = ClusterDNS(self._context("coredns"))  # cluster DNS (dns.py)
         self.dns.start()
+        from .node.network import PodNetwork
+
+        # the pod network (CNI + netfilter): DNS, the kube-proxies' rules and the runtimes' pods (node/network.py)
+        self.network = PodNetwork(self.dns, self.proxies,
+                                  lambda: {n: k.runtime for n, k in self.kubelets.items()},
+                                  self.rng.stream("pod-network"))
         if node_specs:
             # a restored cluster: its workers come back, re-register and reconcile their pods
             for spec in node_specs:
@@ -179,7 +185,8 @@ class Cluster:
         if name in self.kubelets:
             raise ValueError(f'node "{name}" already exists')
         ctx = self._context("kubelet", host=name)
-        runtime = ContainerRuntime(name, ctx.call_later, self.rng.stream(f"runtime/{name}"))
+        runtime = ContainerRuntime(name, ctx.call_later, self.rng.stream(f"runtime/{name}"),
+                                   network=self.network)
         pod_cidr = f"{ipaddress.ip_address('10.244.0.0') + 256 * i}/24"
         internal_ip = str(ipaddress.ip_address("172.18.0.1") + i)
         kubelet = Kubelet(ctx, name, cpu=cpu or self._default_node["cpu"], memory=memory or self._default_node["memory"],

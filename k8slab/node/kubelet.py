@@ -56,6 +56,7 @@ from ..client.context import ComponentContext
 from . import status as podstatus
 from .images import parse_image
 from .probes import ProbeManager
+from .network import pod_dns_config, service_env
 from .runtime import (CONTAINER_EXITED, CONTAINER_RUNNING, RUNTIME_NAME, SANDBOX_READY, ContainerEvent,
                       ContainerRuntime, PullResult, RuntimeError_, SandboxResult)
 
@@ -1062,7 +1063,8 @@ class Kubelet:
         md = pod["metadata"]
         attempt = (old_sb.attempt + 1) if old_sb is not None else 0
         config = {"name": md["name"], "namespace": md["namespace"], "uid": w.uid, "attempt": attempt,
-                  "hostNetwork": bool(pod["spec"].get("hostNetwork")), "hostIP": self.internal_ip}
+                  "hostNetwork": bool(pod["spec"].get("hostNetwork")), "hostIP": self.internal_ip,
+                  "dns": pod_dns_config(pod)}  # upstream: pkg/kubelet/network/dns/dns.go GetPodDNS
 
         def done(res: SandboxResult) -> None:
             if not self._still(run):
@@ -1398,7 +1400,7 @@ class Kubelet:
         pod = w.pod
         ns = pod["metadata"]["namespace"]
         env: dict[str, str] = {"HOSTNAME": pod["metadata"]["name"]}
-        env.update(KUBERNETES_SERVICE_ENV)
+        env.update(self._service_env(pod))
         for ef in c.get("envFrom") or []:
             prefix = ef.get("prefix") or ""
             for key, kind, secret in (("configMapRef", "configmaps", False), ("secretRef", "secrets", True)):
@@ -1444,6 +1446,19 @@ class Kubelet:
             if rf:
                 env[name] = self._resource_field(c, rf)
         return env
+
+    def _service_env(self, pod: dict) -> dict[str, str]:
+        """Service links (upstream: kubelet_pods.go getServiceEnvVarMap, pkg/kubelet/envvars/envvars.go).
+
+        k8slab simplification: the Services are read from the pod network's view of them
+        (node/network.py) rather than from a Service informer of the kubelet's own;
+        without a pod network only ``default/kubernetes`` is known.
+        """
+        net = getattr(self.runtime, "network", None)
+        if net is None:
+            return dict(KUBERNETES_SERVICE_ENV)
+        return service_env(net.services(), pod["metadata"]["namespace"],
+                           (pod.get("spec") or {}).get("enableServiceLinks", True) is not False)
 
     def _field_ref(self, pod: dict, path: str, sb) -> str:
         md = pod["metadata"]

@@ -39,6 +39,8 @@ __all__ = ["PodNetwork", "Reply", "pod_dns_config", "format_resolv_conf", "servi
 #: the node's own /etc/resolv.conf (what dnsPolicy: Default gives): the node network's gateway
 NODE_NAMESERVER = "172.18.0.1"
 NODE_RESOLV_CONF = {"servers": [NODE_NAMESERVER], "searches": [], "options": []}
+#: connections kept in PodNetwork.log
+LOG_LIMIT = 10_000
 #: upstream: pkg/kubelet/network/dns/dns.go validation limits
 MAX_DNS_SEARCH_PATHS = 32
 
@@ -223,6 +225,10 @@ class PodNetwork:
         self.cluster_dns = cluster_dns
         self.log: list[dict] = []   # one row per connection (time, from, to, endpoint, pod, outcome)
 
+    def services(self) -> list[dict]:
+        """Every Service the network's DNS knows (the kubelet's service links read these)."""
+        return list(self.dns.svc_informer.list()) if self.dns is not None else []
+
     # ---------------------------------------------------------------- DNS
     def resolve(self, name: str, resolv: dict, *, client: str = "") -> list[str]:
         """The A addresses ``getaddrinfo(name)`` gives a pod with this resolv.conf (empty: not found)."""
@@ -290,6 +296,8 @@ class PodNetwork:
         return self._logged(rep, from_node, client)
 
     def _logged(self, rep: Reply, node: str, client: str) -> Reply:
+        if len(self.log) >= LOG_LIMIT:
+            del self.log[: LOG_LIMIT // 2]
         self.log.append({"from": client, "node": node, "to": f"{rep.ip}:{rep.port}", "service": rep.service,
                          "endpoint": rep.endpoint, "pod": rep.pod, "status": rep.status, "error": rep.error})
         return rep

@@ -17,7 +17,11 @@ What is simulated, and how (nothing here runs a real process):
   the node's seeded random stream and rounded to the millisecond.
 - **Networking.** Sandboxes get their IP from the node's ``podCIDR`` the way the
   ``host-local`` IPAM plugin hands them out: the gateway ``.1`` is skipped, addresses go
-  round-robin from the last one reserved, so a replaced pod gets a new IP.
+  round-robin from the last one reserved, so a replaced pod gets a new IP. A container's
+  ``wget``/``curl``/``nslookup`` resolve with its /etc/resolv.conf (written from the
+  sandbox's DNSConfig, as containerd does) and connect through the pod network the
+  cluster hands the runtime (node/network.py: DNS, the node's kube-proxy rules, the
+  backend pod on any node); without one, only pods on this node are reachable.
 - **Processes.** What a container "does" is decided from its argv (the container's
   ``command``/``args`` over the image's ENTRYPOINT/CMD), see :func:`plan_process`:
   known servers (nginx, httpd, redis, pause, ...) run until stopped and exit 0 on

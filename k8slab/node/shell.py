@@ -13,7 +13,11 @@ no host process is ever started. Supported (busybox ``ash`` behaviour and messag
 - builtins and busybox applets: ``echo``, ``printf`` (``%s``/``%d``/``\\n``), ``sleep``,
   ``exit``, ``true``, ``false``, ``:``, ``date``, ``cat``, ``touch``, ``rm``, ``mkdir``,
   ``ls``, ``printenv``, ``env``, ``hostname``, ``pwd``, ``whoami``, ``test``/``[``,
-  ``wc -l``, ``head -n``, ``tail -n``, ``grep``, ``trap``, ``wget -q -O- URL``.
+  ``wc -l``, ``head -n``, ``tail -n``, ``grep``, ``trap``;
+- the network applets of kubernetes.io's Service tutorials: ``wget [-q] [-O FILE|-O-] URL``,
+  ``curl [-sSfi] [-o FILE] URL`` (not in busybox images, as there), ``nslookup NAME``
+  (busybox 1.28's format). They resolve with the container's /etc/resolv.conf and
+  connect through the pod network the runtime hands the shell (``net``).
 
 The interpreter is a Python generator: it *yields* the seconds it sleeps and *returns*
 its exit status, so the container runtime can resume it when virtual time has passed,
@@ -1423,16 +1427,23 @@ def _trap(sh: Shell, argv, out, err, stdin) -> int:
     return 0
 
 
-def _wget(sh: Shell, argv, out, err, stdin) -> int:
-    urls = [a for a in argv[1:] if not a.startswith("-") and "://" in a]
-    if not urls:
-        err.write("wget: no URL given\n")
-        return 1
-    url = urls[0]
+def _parse_url(url: str) -> tuple[str, int, str] | None:
+    """``[http[s]://]host[:port][/path]`` → (host, port, path); None when malformed."""
+    m = re.match(r"^(?:(https?)://)?([^/:?#]+)(?::(\d*))?([/?].*)?$", url)
+    if not m:
+        return None
+    default = 443 if m.group(1) == "https" else 80
+    path = m.group(4) or "/"
+    if path.startswith("?"):
+        path = "/" + path
+    return m.group(2), int(m.group(3) or default), path
+
+
+def _wget_local(sh: Shell, url: str, to_stdout: bool, out, err) -> int:
+    """wget without a pod network (a shell outside a cluster): localhost and this node's pods only."""
     res = sh.http_get(url) if sh.http_get is not None else None
     m = re.match(r"^https?://([^/:]+)(?::(\d+))?", url)
     host = m.group(1) if m else url
-    port = m.group(2) or "80" if m else "80"
     if res is None:
         err.write(f"wget: can't connect to remote host ({host}): Connection refused\n")
         return 1
@@ -1440,7 +1451,7 @@ def _wget(sh: Shell, argv, out, err, stdin) -> int:
     if code >= 400:
         err.write(f"wget: server returned error: HTTP/1.1 {code} {_REASONS.get(code, '')}\n")
         return 1
-    if "-O-" in argv or ("-O" in argv and argv[argv.index("-O") + 1:argv.index("-O") + 2] == ["-"]):
+    if to_stdout:
         out.write(body if body.endswith("\n") or not body else body + "\n")
     else:
         name = url.rstrip("/").rsplit("/", 1)[-1] if url.count("/") > 2 else "index.html"
@@ -1448,7 +1459,256 @@ def _wget(sh: Shell, argv, out, err, stdin) -> int:
     return 0
 
 
-_REASONS = {200: "OK", 404: "Not Found", 500: "Internal Server Error", 503: "Service Unavailable"}
+def _progress(name: str, size: int) -> str:
+    """busybox's progress meter (libbb/progress.c) for a finished transfer, 80 columns."""
+    return f"{name[:20]:<20}{100:4d}% |{'*' * 32}| {size:>5}  0:00:00 ETA\n"
+
+
+def _wget(sh: Shell, argv, out, err, stdin):
+    """busybox wget: ``-q``, ``-O FILE``/``-O-``, ``-T SEC``, ``--spider``; messages as busybox prints them.
+
+    upstream: busybox networking/wget.c (``Connecting to``, ``writing to stdout``,
+    ``bad address``, ``can't connect to remote host``, ``server returned error``).
+    """
+    quiet = spider = False
+    output: str | None = None
+    timeout: float | None = None
+    urls: list[str] = []
+    args = list(argv[1:])
+    i = 0
+    while i < len(args):
+        a = args[i]
+        i += 1
+        if a.startswith("--"):
+            name, eq, val = a[2:].partition("=")
+            if name == "quiet":
+                quiet = True
+            elif name == "spider":
+                spider = True
+            elif name in ("output-document", "timeout"):
+                if not eq and i < len(args):
+                    val, i = args[i], i + 1
+                if name == "timeout":
+                    timeout = _duration(val)
+                else:
+                    output = val
+            continue
+        if a.startswith("-") and len(a) > 1:
+            j = 1
+            while j < len(a):
+                ch = a[j]
+                if ch in "OTUYP":
+                    val = a[j + 1:]
+                    if not val and i < len(args):
+                        val, i = args[i], i + 1
+                    if ch == "O":
+                        output = val
+                    elif ch == "T":
+                        timeout = _duration(val)
+                    break
+                if ch == "q":
+                    quiet = True
+                j += 1
+            continue
+        urls.append(a)
+    if not urls:
+        err.write("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\n"
+                  "Usage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n"
+                  "\t[--post-data STR | --post-file FILE] [-Y on/off]\n"
+                  "\t[-P DIR] [-U AGENT] [-T SEC] URL...\n")
+        return 1
+    to_stdout = output == "-"
+    if sh.net is None:
+        return _wget_local(sh, urls[0], to_stdout, out, err)
+    url = urls[0]
+    target = _parse_url(url)
+    if target is None:
+        err.write(f"wget: bad address '{url}'\n")
+        return 1
+    host, port, path = target
+    addrs = sh.net.lookup(host)
+    if not addrs:
+        err.write(f"wget: bad address '{host}'\n")
+        return 1
+    ip = addrs[0]
+    if not quiet:
+        err.write(f"Connecting to {host} ({ip}:{port})\n")
+    rep = sh.net.get(ip, port, path)
+    if rep.error == "timeout" and timeout is not None:
+        yield timeout
+        err.write("wget: download timed out\n")
+        return 1
+    if rep.error:
+        what = "Connection refused" if rep.error == "refused" else "Connection timed out"
+        err.write(f"wget: can't connect to remote host ({ip}): {what}\n")
+        return 1
+    code, body = rep.status, rep.body
+    if code >= 400:
+        err.write(f"wget: server returned error: HTTP/1.1 {code} {_REASONS.get(code, '')}".rstrip() + "\n")
+        return 1
+    if spider:
+        if not quiet:
+            err.write("remote file exists\n")
+        return 0
+    if to_stdout:
+        if not quiet:
+            err.write("writing to stdout\n")
+        out.write(body)
+        if body and not body.endswith("\n"):
+            out.flush()
+        if not quiet:
+            err.write(_progress("-", len(body.encode())))
+            err.write("written to stdout\n")
+        return 0
+    name = output or (path.split("?")[0].rstrip("/").rsplit("/", 1)[-1] if path.strip("/") else "") or "index.html"
+    fpath = sh.fs.norm(name, sh.cwd)
+    if output is None and sh.fs.read(fpath) is not None:
+        err.write(f"wget: can't open '{name}': File exists\n")
+        return 1
+    if not quiet:
+        err.write(f"saving to '{name}'\n")
+    problem = sh.fs.write(fpath, body)
+    if problem:
+        err.write(f"wget: can't open '{name}': {problem}\n")
+        return 1
+    if not quiet:
+        err.write(_progress(name, len(body.encode())))
+        err.write(f"'{name}' saved\n")
+    return 0
+
+
+def _curl(sh: Shell, argv, out, err, stdin):
+    """curl: ``-s``, ``-S``, ``-f``, ``-i``, ``-o FILE``, ``-m SEC``; exit codes and messages as curl 8 prints them.
+
+    Simplification: no progress meter (what curl prints on a terminal, ``kubectl exec -it``).
+    """
+    silent = show_error = fail = include = False
+    output: str | None = None
+    max_time: float | None = None
+    urls: list[str] = []
+    args = list(argv[1:])
+    i = 0
+    while i < len(args):
+        a = args[i]
+        i += 1
+        if a.startswith("--"):
+            name, eq, val = a[2:].partition("=")
+            flags = {"silent": "s", "show-error": "S", "fail": "f", "include": "i", "location": "L",
+                     "verbose": "v"}
+            if name in flags:
+                a = "-" + flags[name]
+            elif name in ("output", "max-time", "connect-timeout"):
+                if not eq and i < len(args):
+                    val, i = args[i], i + 1
+                if name == "output":
+                    output = val
+                else:
+                    max_time = _duration(val)
+                continue
+            else:
+                continue
+        if a.startswith("-") and len(a) > 1:
+            j = 1
+            while j < len(a):
+                ch = a[j]
+                if ch in "omHXd":
+                    val = a[j + 1:]
+                    if not val and i < len(args):
+                        val, i = args[i], i + 1
+                    if ch == "o":
+                        output = val
+                    elif ch == "m":
+                        max_time = _duration(val)
+                    break
+                silent |= ch == "s"
+                show_error |= ch == "S"
+                fail |= ch == "f"
+                include |= ch == "i"
+                j += 1
+            continue
+        urls.append(a)
+
+    def error(code: int, msg: str) -> int:
+        if not silent or show_error:
+            err.write(f"curl: ({code}) {msg}\n")
+        return code
+
+    if not urls:
+        err.write("curl: try 'curl --help' or 'curl --manual' for more information\n")
+        return 2
+    url = urls[0]
+    target = _parse_url(url)
+    if target is None:
+        return error(3, "URL rejected: Malformed input to a URL function")
+    host, port, path = target
+    if sh.net is None:
+        return error(7, f"Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server")
+    addrs = sh.net.lookup(host)
+    if not addrs:
+        return error(6, f"Could not resolve host: {host}")
+    rep = sh.net.get(addrs[0], port, path)
+    if rep.error == "refused":
+        return error(7, f"Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server")
+    if rep.error:
+        limit = max_time if max_time is not None else 300.0  # curl's default connect timeout
+        if max_time is not None:
+            yield max_time
+        return error(28, f"Failed to connect to {host} port {port} after {int(limit * 1000)} ms: "
+                         "Timeout was reached")
+    if fail and rep.status >= 400:
+        return error(22, f"The requested URL returned error: {rep.status}")
+    text = rep.body
+    if include:
+        text = (f"HTTP/1.1 {rep.status} {_REASONS.get(rep.status, '')}\r\n".replace(" \r", "\r")
+                + f"Content-Length: {len(rep.body.encode())}\r\n\r\n" + rep.body)
+    if output is not None and output != "-":
+        problem = sh.fs.write(sh.fs.norm(output, sh.cwd), text)
+        if problem:
+            return error(23, f"Failure writing output to destination")
+        return 0
+    out.write(text)
+    return 0
+
+
+def _nslookup(sh: Shell, argv, out, err, stdin) -> int:
+    """busybox 1.28's nslookup (the version kubernetes.io's DNS debugging pins).
+
+    upstream: busybox-1.28 networking/nslookup.c: ``print_host`` prints ``%-10s %s`` then
+    ``Address N: <ip> <reverse name>`` for each address getaddrinfo gives (the pod's
+    resolv.conf search list applies), or ``nslookup: can't resolve '<name>'`` and exit 1.
+    k8slab answers in this format whatever the busybox tag.
+    """
+    names = [a for a in argv[1:] if not a.startswith("-")]
+    if not names:
+        err.write("BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\n"
+                  "Usage: nslookup [HOST] [SERVER]\n\n"
+                  "Query the nameserver for the IP address of the given HOST\n"
+                  "optionally using a specified DNS server\n")
+        return 1
+    name = names[0]
+    net = sh.net
+    server = names[1] if len(names) > 1 else (net.nameserver() if net is not None else "127.0.0.1")
+
+    def host(header: str, hostname: str, addrs: list[str]) -> None:
+        out.write(f"{header:<10} {hostname}\n")
+        for k, ip in enumerate(addrs, 1):
+            rev = net.reverse(ip) if net is not None else ""
+            out.write(f"Address {k}: {ip}" + (f" {rev}" if rev else "") + "\n")
+
+    host("Server:", server, [server])
+    out.write("\n")
+    addrs = net.lookup(name) if net is not None else []
+    if not addrs:
+        out.flush()
+        err.write(f"nslookup: can't resolve '{name}'\n")
+        return 1
+    host("Name:", name, addrs)
+    return 0
+
+
+_REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 400: "Bad Request", 403: "Forbidden",
+            404: "Not Found", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
+            504: "Gateway Timeout"}
 
 
 def _break(sh: Shell, argv, out, err, stdin) -> int:
@@ -1468,7 +1728,8 @@ _BUILTINS: dict[str, Callable[..., Any]] = {
     "false": _const("", 1), "date": _date, "cat": _cat, "touch": _touch, "rm": _rm, "mkdir": _mkdir, "ls": _ls,
     "printenv": _printenv, "env": _env, "export": _export, "hostname": _hostname, "pwd": _pwd,
     "whoami": _const("root"), "cd": _cd, "test": _test, "[": _test, "wc": _wc, "head": _head_tail,
-    "tail": _head_tail, "grep": _grep, "trap": _trap, "wget": _wget, "break": _break, "continue": _continue,
+    "tail": _head_tail, "grep": _grep, "trap": _trap, "wget": _wget, "curl": _curl, "nslookup": _nslookup,
+    "break": _break, "continue": _continue,
 }
 
 
