@@ -41,7 +41,7 @@ RESOURCES: list[ResourceInfo] = [
     ResourceInfo("namespaces", "namespace", "Namespace", "", "v1", False, ("ns",),
                  verbs=("create", "delete", "get", "list", "patch", "update", "watch"), subresources=("status", "finalize")),
     ResourceInfo("nodes", "node", "Node", "", "v1", False, ("no",), subresources=("status",)),
-    ResourceInfo("pods", "pod", "Pod", "", "v1", True, ("po",), ("all",), subresources=("status", "binding", "log")),
+    ResourceInfo("pods", "pod", "Pod", "", "v1", True, ("po",), ("all",), subresources=("status", "binding", "log", "exec", "eviction")),
     ResourceInfo("events", "event", "Event", "", "v1", True, ("ev",)),
     ResourceInfo("replicasets", "replicaset", "ReplicaSet", "apps", "v1", True, ("rs",), ("all",),
                  subresources=("status", "scale")),

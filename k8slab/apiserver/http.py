@@ -660,6 +660,10 @@ class _Handler(BaseHTTPRequestHandler):
         obj = self._object_body(body, ctype)
         if info.subresource == "binding" and ri.plural == "pods":
             return self._json(201, s.server.bind(ns, info.name, obj, source=src))
+        if info.subresource == "eviction" and ri.plural == "pods":
+            # policy/v1 Eviction (pkg/registry/core/pod/storage/eviction.go): 201 with a Success Status
+            return self._json(201, s.server.evict(ns, info.name, source=src,
+                                                  delete_options=obj.get("deleteOptions")))
         if info.subresource:
             raise errors.method_not_supported(f"{ri.plural}/{info.subresource}", ri.group, "create")
         _check_gvk(ri, obj)
