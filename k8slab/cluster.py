@@ -65,7 +65,7 @@ class Cluster:
     def __init__(self, seed: int = 0, nodes: int = 3, *, node_cpu: str = "2", node_memory: str = "4Gi",
                  node_pods: int = 110, scheduler_config: Any = None, trace_limit: int | None = 200_000,
                  controller_options: dict | None = None, data_dir: str | None = None,
-                 etcd_members: int = 1, _restore: tuple | None = None):
+                 etcd_members: int = 1, scheduler_leader_elect: bool = True, _restore: tuple | None = None):
         from .node.kubelet import Kubelet  # noqa: F401  (import errors surface at construction)
         from .scheduler import Scheduler
 
@@ -116,14 +116,18 @@ class Cluster:
         self.apiserver.bootstrap()
         self.client = Client(self.apiserver, "kubectl")
         self.controller_manager = ControllerManager(self._context, controller_options)
-        self.scheduler = Scheduler(self._context("default-scheduler"), scheduler_config)
+        from .scheduler.process import SchedulerProcess
+
+        # kube-scheduler runs under leader election (--leader-elect=true, the Lease kube-system/kube-scheduler)
+        self.scheduler_process = SchedulerProcess(lambda: self._context("default-scheduler"), scheduler_config,
+                                                  leader_elect=scheduler_leader_elect)
         self.kubelets: dict[str, Any] = {}
         self.proxies: dict[str, Any] = {}  # kube-proxy per node (node/proxy.py)
         self._node_index = 0
         self._default_node = {"cpu": node_cpu, "memory": node_memory, "pods": node_pods}
         self._node_specs: dict[str, dict] = {}
         self.controller_manager.start()
-        self.scheduler.start()
+        self.scheduler_process.start()
         from .dns import ClusterDNS
 
         self.dns = ClusterDNS(self._context("coredns"))  # cluster DNS (dns.py)
@@ -143,6 +147,11 @@ class Cluster:
                 self.add_node()
         self._last_compact_rev = self.store.revision
         self.kernel.call_later(COMPACTION_INTERVAL, self._compact, source="kube-apiserver", what="compact etcd")
+
+    @property
+    def scheduler(self):
+        """The running kube-scheduler (a fresh one after its process restarts)."""
+        return self.scheduler_process.scheduler
 
     # ------------------------------------------------------------------ wiring
     def _context(self, name: str, host: str = "") -> ComponentContext:

@@ -34,3 +34,21 @@ def test_losing_the_lease_exits_then_restarts_and_resumes():
     c.run(30)
     d = c.get("deployments", "web")
     assert d["status"].get("availableReplicas") == 4  # the restarted controllers reconcile again
+
+
+def test_scheduler_elects_a_leader_and_comes_back_after_losing_it():
+    c = k8slab.Cluster(seed=0, nodes=2, etcd_members=3)
+    proc = c.scheduler_process
+    assert proc.leading
+    assert c.get("leases", "kube-scheduler", "kube-system")["spec"]["holderIdentity"] == proc.identity
+    names = list(c.etcd.network.names)
+    c.etcd.partition([names[0]], [names[1]], [names[2]])
+    c.run(30)
+    assert not proc.leading and proc.restarts >= 1
+    c.etcd.heal()
+    c.run(30)
+    assert proc.leading and c.scheduler.started  # a fresh scheduler, started by the new term
+    c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "late"},
+             "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}})
+    c.run(20)
+    assert c.get("pods", "late")["spec"].get("nodeName")  # the restarted scheduler binds new pods
