@@ -4,7 +4,8 @@ Like k8slab/traffic.py this is the data plane (in a real cluster: clients, the k
 network, not a Kubernetes component): it reads the Service's EndpointSlices through the
 cluster's client and sets the CPU the backend containers use in their node's runtime.
 kube-proxy spreads connections evenly over the ready endpoints (iptables' random
-probabilities), so each ready backend gets ``rps / n`` requests per second and uses
+probabilities), so each ready backend gets ``rps / n`` requests per second and its serving
+container (the first declaring a port, else the first; sidecars stay idle) uses
 ``base + rps / n × cpu_per_request`` cores, capped at its CPU limit (CFS throttling).
 
 Simplification (k8slab): the per-request cost is a constant (``cpu_per_request``, in cores
@@ -18,6 +19,15 @@ from typing import Any, Callable
 from .api.quantity import milli_value
 
 IDLE_CPU = 0.001  # what an idle server uses (node/runtime.py SERVER_CPU)
+
+
+def _serving_container(pod: dict) -> str:
+    """The container the requests reach: the first one declaring a port, else the first (sidecars stay idle)."""
+    containers = pod["spec"].get("containers") or []
+    for c in containers:
+        if c.get("ports"):
+            return c["name"]
+    return containers[0]["name"] if containers else ""
 
 
 class LoadGenerator:
@@ -89,8 +99,9 @@ class LoadGenerator:
                 continue
             limits = {c["name"]: ((c.get("resources") or {}).get("limits") or {}).get("cpu")
                       for c in pod["spec"].get("containers") or []}
+            serving = _serving_container(pod)
             for c in kubelet.runtime.list_containers(pod["metadata"]["uid"]):
-                if c.state != "CONTAINER_RUNNING":
+                if c.state != "CONTAINER_RUNNING" or c.name != serving:
                     continue
                 use = IDLE_CPU + per * self.cpu_per_request
                 lim = limits.get(c.name)

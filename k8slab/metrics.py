@@ -38,27 +38,19 @@ SYSTEM_MEMORY = 256 * 1024 * 1024
 
 
 class MetricsAPI:
-    """What a component uses to read ``metrics.k8s.io`` and kubelet stats through its client.
-
-    (A workaround until ``Client`` has methods for aggregated APIs and the node proxy: it calls the
-    API server the client talks to, with the client's identity.)
-    """
+    """What a component uses to read ``metrics.k8s.io`` and kubelet stats through its client."""
 
     def __init__(self, client: Any):
         self._client = client
 
-    def _server(self):
-        return self._client._server
-
     def list(self, resource: str, namespace: str | None = None, label_selector: Any = None) -> dict:
-        return self._server().get_aggregated(GROUP_VERSION, resource, namespace, None, label_selector=label_selector,
-                                             source=self._client.source)
+        return self._client.get_aggregated(GROUP_VERSION, resource, namespace, None, label_selector=label_selector)
 
     def get(self, resource: str, name: str, namespace: str | None = None) -> dict:
-        return self._server().get_aggregated(GROUP_VERSION, resource, namespace, name, source=self._client.source)
+        return self._client.get_aggregated(GROUP_VERSION, resource, namespace, name)
 
     def node_stats(self, node: str) -> dict:
-        return self._server().node_stats(node, source=self._client.source)
+        return self._client.node_stats(node)
 
 
 def cpu_quantity(cores: float) -> str:

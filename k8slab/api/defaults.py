@@ -11,6 +11,11 @@ v1.32 kube-apiserver does between decoding a request and validating it:
 - upstream: pkg/apis/core/v1/zz_generated.defaults.go (which defaulters run on which
   nested fields, plus the declarative ``+default`` values: ``ports[*].protocol: TCP``,
   ``grpc.service: ""``, iSCSI/RBD/AzureDisk/ScaleIO volume fields)
+- upstream: pkg/apis/autoscaling/v2/defaults.go (``SetDefaults_HorizontalPodAutoscaler``:
+  ``minReplicas: 1``, 80 % CPU utilization when ``metrics`` is empty, and a ``behavior``
+  that is present completed with the default scaling rules; an absent ``behavior`` stays
+  absent and ``scaleDown.stabilizationWindowSeconds`` is left unset, as upstream: the
+  controller uses ``--horizontal-pod-autoscaler-downscale-stabilization`` then)
 - upstream: pkg/apis/apps/v1/defaults.go (``SetDefaults_Deployment``,
   ``SetDefaults_ReplicaSet``); apps/v1 does *not* default a selector from the template
   labels (only the legacy extensions/v1beta1 and ReplicationController did).
@@ -46,7 +51,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["apply_defaults", "default_namespace", "image_tag", "default_pull_policy"]
+__all__ = ["apply_defaults", "default_namespace", "image_tag", "default_pull_policy", "hpa_scale_up_rules",
+           "hpa_scale_down_rules", "DEFAULT_CPU_UTILIZATION"]
 
 #: upstream: k8s.io/api/core/v1 TerminationMessagePathDefault
 TERMINATION_MESSAGE_PATH_DEFAULT = "/dev/termination-log"
@@ -66,7 +72,7 @@ DEFAULT_PRIORITY = 0
 
 _NAMESPACED_KINDS = {
     ("v1", "Pod"), ("v1", "Event"), ("apps/v1", "ReplicaSet"), ("apps/v1", "Deployment"),
-    ("coordination.k8s.io/v1", "Lease"),
+    ("coordination.k8s.io/v1", "Lease"), ("autoscaling/v2", "HorizontalPodAutoscaler"),
 }
 
 # upstream: github.com/distribution/reference regexp.go (what parsers.ParseImageName uses)
@@ -144,7 +150,57 @@ def apply_defaults(obj: dict, *, create: bool = True) -> dict:
         _defaults_namespace(obj, create)
     elif kind == "Node":
         _defaults_node(obj)
+    elif kind == "HorizontalPodAutoscaler" and obj.get("apiVersion") == "autoscaling/v2":
+        _defaults_hpa(obj)
     return obj
+
+
+# ---------------------------------------------------------------- autoscaling/v2
+#: upstream: pkg/apis/autoscaling/types.go DefaultCPUUtilization
+DEFAULT_CPU_UTILIZATION = 80
+# upstream: pkg/apis/autoscaling/v2/defaults.go defaultHPAScaleUpRules / defaultHPAScaleDownRules
+_HPA_SCALE_UP_RULES = {"stabilizationWindowSeconds": 0, "selectPolicy": "Max",
+                       "policies": [{"type": "Pods", "value": 4, "periodSeconds": 15},
+                                    {"type": "Percent", "value": 100, "periodSeconds": 15}]}
+_HPA_SCALE_DOWN_RULES = {"selectPolicy": "Max", "policies": [{"type": "Percent", "value": 100, "periodSeconds": 15}]}
+
+
+def _copy_hpa_scaling_rules(src: Any, dflt: dict) -> dict:
+    """``copyHPAScalingRules``: the defaults overridden by every field ``src`` sets."""
+    import copy
+
+    out = copy.deepcopy(dflt)
+    if isinstance(src, dict):
+        for k in ("selectPolicy", "stabilizationWindowSeconds", "policies"):
+            if src.get(k) is not None:
+                out[k] = copy.deepcopy(src[k])
+    return out
+
+
+def hpa_scale_up_rules(rules: Any = None) -> dict:
+    """``GenerateHPAScaleUpRules``: scale-up rules with every unset field defaulted (0 s window, max of +4 pods / +100 % per 15 s)."""
+    return _copy_hpa_scaling_rules(rules, _HPA_SCALE_UP_RULES)
+
+
+def hpa_scale_down_rules(rules: Any = None) -> dict:
+    """``GenerateHPAScaleDownRules``: scale-down rules defaulted (-100 % per 15 s); the window stays unset."""
+    return _copy_hpa_scaling_rules(rules, _HPA_SCALE_DOWN_RULES)
+
+
+def _defaults_hpa(obj: dict) -> None:
+    """upstream: pkg/apis/autoscaling/v2/defaults.go ``SetDefaults_HorizontalPodAutoscaler``."""
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        return
+    if spec.get("minReplicas") is None:
+        spec["minReplicas"] = 1
+    if not spec.get("metrics"):
+        spec["metrics"] = [{"type": "Resource", "resource": {"name": "cpu", "target": {
+            "type": "Utilization", "averageUtilization": DEFAULT_CPU_UTILIZATION}}}]
+    behavior = spec.get("behavior")
+    if isinstance(behavior, dict):  # SetDefaults_HorizontalPodAutoscalerBehavior
+        behavior["scaleUp"] = hpa_scale_up_rules(behavior.get("scaleUp"))
+        behavior["scaleDown"] = hpa_scale_down_rules(behavior.get("scaleDown"))
 
 
 # ---------------------------------------------------------------- apps/v1

@@ -65,6 +65,15 @@ class Client:
     def update_scale(self, resource: str, name: str, namespace: str, replicas: int) -> dict:
         return self._server.update_scale(resource, namespace, name, replicas, source=self.source)
 
+    def get_aggregated(self, group_version: str, resource: str, namespace: str | None = None, name: str | None = None,
+                       **kw: Any) -> dict:
+        """GET an aggregated API (``metrics.k8s.io/v1beta1``): the API server proxies it to the APIService."""
+        return self._server.get_aggregated(group_version, resource, namespace, name, source=self.source, **kw)
+
+    def node_stats(self, node_name: str) -> dict:
+        """GET nodes/<node>/proxy/metrics/resource: the kubelet's resource usage, through the API server."""
+        return self._server.node_stats(node_name, source=self.source)
+
     def pod_logs(self, name: str, namespace: str, **kw: Any) -> str:
         """GET pods/<name>/log (the API server reads it from the node's kubelet)."""
         return self._server.pod_logs(namespace, name, source=self.source, **kw)

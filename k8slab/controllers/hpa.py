@@ -16,8 +16,10 @@ kube-controller-manager defaults: ``--horizontal-pod-autoscaler-sync-period=15s`
 ``--horizontal-pod-autoscaler-initial-readiness-delay=30s``.
 
 Simplifications (k8slab): only ``Resource`` metrics (cpu/memory; ``ContainerResource``,
-``Pods``, ``Object`` and ``External`` metrics are reported as invalid); defaults are applied
-by the controller when it reads the spec (the API server does not write them back).
+``Pods``, ``Object`` and ``External`` metrics are reported as invalid). The API server applies
+``SetDefaults_HorizontalPodAutoscaler`` (k8slab/api/defaults.py); an HPA without ``behavior``
+is normalized with the default scaling rules (upstream's ``normalizeDesiredReplicas`` for
+that case is not modelled separately).
 """
 
 from __future__ import annotations
@@ -36,14 +38,6 @@ TOLERANCE = 0.1
 DOWNSCALE_STABILIZATION = 300.0
 CPU_INITIALIZATION_PERIOD = 300.0
 INITIAL_READINESS_DELAY = 30.0
-
-DEFAULT_SCALE_UP = {"stabilizationWindowSeconds": 0, "selectPolicy": "Max",
-                    "policies": [{"type": "Pods", "value": 4, "periodSeconds": 15},
-                                 {"type": "Percent", "value": 100, "periodSeconds": 15}]}
-DEFAULT_SCALE_DOWN = {"selectPolicy": "Max", "policies": [{"type": "Percent", "value": 100, "periodSeconds": 15}]}
-DEFAULT_METRICS = [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization",
-                                                                                "averageUtilization": 80}}}]
-
 
 class MetricsError(Exception):
     """A replica calculation that failed (upstream returns an error with this text)."""
@@ -262,19 +256,17 @@ def scale_down_limit(current: int, up_events: list, down_events: list, rules: di
 
 
 def with_defaults(spec: dict) -> dict:
-    """The spec with autoscaling/v2 defaults (minReplicas 1, 80 % CPU, the default behavior)."""
+    """The spec as the controller reads it: ``SetDefaults_HorizontalPodAutoscaler`` (api/defaults.py), plus the
+    default scaling rules when there is no ``behavior`` (``scaleDown.stabilizationWindowSeconds`` may stay None:
+    ``maybeInitScaleDownStabilizationWindow`` fills it from the controller's flag)."""
+    from ..api.defaults import apply_defaults, hpa_scale_down_rules, hpa_scale_up_rules
+
     spec = copy.deepcopy(spec)
-    spec.setdefault("minReplicas", 1)
-    if not spec.get("metrics"):
-        spec["metrics"] = copy.deepcopy(DEFAULT_METRICS)
-    b = spec.setdefault("behavior", {})
-    for key, dflt in (("scaleUp", DEFAULT_SCALE_UP), ("scaleDown", DEFAULT_SCALE_DOWN)):
-        rules = b.get(key) or {}
-        merged = copy.deepcopy(dflt)
-        merged.update({k: v for k, v in rules.items() if v is not None})
-        b[key] = merged
-    if b["scaleDown"].get("stabilizationWindowSeconds") is None:
-        b["scaleDown"]["stabilizationWindowSeconds"] = None  # maybeInitScaleDownStabilizationWindow fills it
+    apply_defaults({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "spec": spec})
+    b = spec.get("behavior") if isinstance(spec.get("behavior"), dict) else {}
+    spec["behavior"] = {"scaleUp": hpa_scale_up_rules(b.get("scaleUp")),
+                        "scaleDown": hpa_scale_down_rules(b.get("scaleDown"))}
+    spec["behavior"]["scaleDown"].setdefault("stabilizationWindowSeconds", None)
     return spec
 
 

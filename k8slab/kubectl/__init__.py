@@ -51,6 +51,7 @@ def _commands() -> dict[str, tuple[list, Callable[..., str]]]:
         "annotate": (commands.META_FLAGS, commands.run_annotate),
         "logs": (_logs().FLAGS, _logs().run_logs),
         "exec": (_exec().FLAGS, _exec().run_exec),
+        "events": (lambda ev: (ev.FLAGS, ev.run_events))(__import__(f"{__name__}.events", fromlist=["FLAGS"])),
         **_scaling_commands(),  # top, autoscale (+ the HPA printer for get): kubectl/top.py, kubectl/autoscale.py
         **_controller_commands(),
     }

@@ -1,7 +1,9 @@
 """``kubectl logs``: a container's log, read through the API server from the node's kubelet.
 
 upstream: staging/src/k8s.io/kubectl/pkg/cmd/logs/logs.go (flags ``-c``, ``-p``/``--previous``,
-``--tail``, ``--timestamps``, ``-f``; the default container is the one named by the
+``--tail``, ``--timestamps``, ``-f``, ``-l``/``--selector`` (every matching pod, ``--tail`` 10 by
+default), ``--prefix`` (``[pod/NAME/CONTAINER] `` before each line), ``--max-log-requests``
+(5: the limit on concurrent streams when following several); the default container is the one named by the
 ``kubectl.kubernetes.io/default-container`` annotation, else the first). k8slab's ``-f``
 advances the simulation: it follows until the container stops or ``--request-timeout``
 (default 60s) of virtual time has passed, then returns everything it printed.
@@ -18,7 +20,11 @@ __all__ = ["FLAGS", "run_logs"]
 
 FLAGS = [Flag("container", "c"), Flag("previous", "p", "bool", False), Flag("tail", "", "int", -1),
          Flag("timestamps", "", "bool", False), Flag("follow", "f", "bool", False),
-         Flag("all-containers", "", "bool", False)]
+         Flag("all-containers", "", "bool", False), Flag("selector", "l"), Flag("prefix", "", "bool", False),
+         Flag("max-log-requests", "", "int", 5)]
+
+#: upstream: logs.go ``selectorTail``: the lines per container when a selector is used and --tail is not
+SELECTOR_TAIL = 10
 
 #: how long ``-f`` follows when no --request-timeout is given (virtual seconds)
 FOLLOW_SECONDS = 60.0
@@ -44,8 +50,55 @@ def _pod_name(args: list[str]) -> str:
     return name
 
 
+def _containers(pod: dict, container: str | None, all_containers: bool) -> list[str]:
+    spec = pod.get("spec") or {}
+    names = [c.get("name") for c in spec.get("containers") or []]
+    if all_containers:
+        return [c.get("name") for c in spec.get("initContainers") or []] + names
+    if not container:
+        ann = (pod["metadata"].get("annotations") or {}).get("kubectl.kubernetes.io/default-container")
+        container = ann if ann in names else (names[0] if names else None)
+    return [container]
+
+
+def _run_selector_logs(client: Any, opts: dict) -> str:
+    """``kubectl logs -l SELECTOR``: each matching pod's (default or every) container, in list order.
+
+    upstream: logs.go ``RunLogs`` (``--max-log-requests`` limits only following several streams;
+    without ``-f`` the requests are consumed one after the other) and ``addPrefixIfNeeded``.
+    """
+    ns = opts.get("namespace") or "default"
+    pods = client.list("pods", ns, label_selector=opts["selector"])["items"]
+    if not pods:
+        return f"No resources found in {ns} namespace.\n"
+    requests = [(p, c) for p in pods for c in _containers(p, opts.get("container"), bool(opts.get("all-containers")))]
+    limit = opts.get("max-log-requests")
+    limit = 5 if limit is None else limit
+    if opts.get("follow") and len(requests) > 1 and len(requests) > limit:
+        raise KubectlError(f"error: you are attempting to follow {len(requests)} log streams, but maximum allowed "
+                           f"concurrency is {limit}, use --max-log-requests to increase the limit")
+    tail = opts.get("tail")
+    tail = SELECTOR_TAIL if tail is None or tail < 0 else tail
+    out = []
+    for pod, cname in requests:
+        name = pod["metadata"]["name"]
+        # the tail is cut here (the kubelet's tail over-cuts when it exceeds the lines there are)
+        lines = client.pod_logs(name, ns, container=cname, previous=bool(opts.get("previous")),
+                                timestamps=bool(opts.get("timestamps"))).splitlines(keepends=True)
+        lines = lines[len(lines) - tail:] if tail < len(lines) else lines
+        if opts.get("prefix"):
+            lines = [f"[pod/{name}/{cname}] {line}" for line in lines]
+        out.append("".join(lines))
+    return "".join(out)
+
+
 def run_logs(client: Any, args: list[str], opts: dict, stdin: str | None) -> str:
     ns = opts.get("namespace") or "default"
+    if opts.get("selector"):
+        if args:
+            raise KubectlError("error: only a selector (-l) or a POD name is allowed\n"
+                               "See 'kubectl logs -h' for help and examples")
+        return _run_selector_logs(client, opts)
     name = _pod_name(args)
     container = opts.get("container") or (args[1] if len(args) == 2 else None)
     server = _server(client)
@@ -67,6 +120,8 @@ def run_logs(client: Any, args: list[str], opts: dict, stdin: str | None) -> str
                                timestamps=bool(opts.get("timestamps")))
         if opts.get("follow") and not opts.get("previous"):
             text += _follow(client, server, ns, name, cname, opts)
+        if opts.get("prefix"):
+            text = "".join(f"[pod/{name}/{cname}] {line}" for line in text.splitlines(keepends=True))
         out.append(text)
     return "".join(out)
 
