@@ -145,6 +145,9 @@ class Cluster:
         else:
             for _ in range(nodes):
                 self.add_node()
+        self._lessor_timer = None
+        self.apiserver.on_lease_granted = self._schedule_lessor
+        self._schedule_lessor()
         self._last_compact_rev = self.store.revision
         self.kernel.call_later(COMPACTION_INTERVAL, self._compact, source="kube-apiserver", what="compact etcd")
 
@@ -164,6 +167,26 @@ class Cluster:
         component = name
         return ComponentContext(name=client.source, client=client, call_later=call_later,
                                 rng=self.rng.stream(client.source), recorder=EventRecorder(client, component, host))
+
+    def _schedule_lessor(self) -> None:
+        """etcd's lessor: wake at the next lease expiry and revoke what has expired (keys go with it)."""
+        nxt = self.store.next_lease_expiry()
+        if nxt is None:
+            return
+        t = self._lessor_timer
+        if t is not None and not t.cancelled and t.time <= nxt:
+            return
+        if t is not None:
+            t.cancel()
+        self._lessor_timer = self.kernel.call_at(nxt, self._run_lessor, source="etcd", what="expire leases")
+
+    def _run_lessor(self) -> None:
+        self._lessor_timer = None
+        try:
+            self.store.expire_leases(self.kernel.now)
+        except EtcdTimeoutError:
+            pass  # no quorum: the leader's lessor cannot revoke; it tries again
+        self._schedule_lessor()
 
     def _compact(self) -> None:
         """The API server's periodic etcd compaction, to the revision seen one interval ago."""

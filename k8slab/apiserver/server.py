@@ -180,6 +180,32 @@ class APIServer:
         obj["metadata"]["resourceVersion"] = str(kv.mod_revision)
         return obj
 
+    #: --event-ttl: Events are stored with an etcd lease and vanish an hour after their last write
+    EVENT_TTL = 3600
+    #: upstream: storage/etcd3/lease_manager.go — writes within this window share one lease
+    LEASE_REUSE_SECONDS = 60
+
+    def _put_op(self, ri: ResourceInfo, key: str, obj: dict) -> tuple:
+        """The etcd put for ``obj``: Events carry a lease of ``EVENT_TTL`` (pkg/registry/core/event)."""
+        if ri.kind != "Event":
+            return ("put", key, _encode(obj))
+        return ("put", key, _encode(obj), self._event_lease())
+
+    def _event_lease(self) -> int:
+        """leaseManager.GetLease: reuse the current lease while it was granted less than a window ago."""
+        now = self.kernel.now
+        cur = getattr(self, "_lease", None)
+        if cur is not None and now - cur[1] < self.LEASE_REUSE_SECONDS and cur[0] in self.store.leases():
+            return cur[0]
+        lease = self.store.lease_grant(self.EVENT_TTL + self.LEASE_REUSE_SECONDS)
+        self._lease = (lease, now)
+        if self.on_lease_granted is not None:
+            self.on_lease_granted()
+        return lease
+
+    #: set by the cluster: called when a lease is granted, so etcd's lessor loop can be scheduled
+    on_lease_granted = None
+
     def _txn(self, compares: list, success: list, failure: list = ()):
         """``self.store.txn``, with etcd's ``etcdserver: request timed out`` (a replicated store
         without quorum) turned into the Status the API server answers with.
@@ -324,7 +350,7 @@ class APIServer:
             return obj
         md["uid"] = metautil.new_uid(self._uid_rng)
         md["creationTimestamp"] = metautil.rfc3339(self.kernel.now)
-        ok, results = self._txn([Compare(key, "create", "=", 0)], [("put", key, _encode(obj))])
+        ok, results = self._txn([Compare(key, "create", "=", 0)], [self._put_op(ri, key, obj)])
         if not ok:  # pragma: no cover - checked above, kept for the txn's meaning
             raise errors.already_exists(ri.plural, ri.group, name)
         kv = results[0]
@@ -454,7 +480,7 @@ class APIServer:
         if md.get("deletionTimestamp") and not md.get("finalizers") and ri.kind != "Pod" and \
                 not (ri.kind == "Namespace" and new.get("spec", {}).get("finalizers")):
             return self._delete_now(ri, key, mod_rev, new)
-        ok, results = self._txn([Compare(key, "mod", "=", mod_rev)], [("put", key, _encode(new))])
+        ok, results = self._txn([Compare(key, "mod", "=", mod_rev)], [self._put_op(ri, key, new)])
         if not ok:
             raise errors.conflict(ri.plural, ri.group, name, errors.OPTIMISTIC_LOCK_MESSAGE)
         self._trace_etcd("txn/put", key, results[0].mod_revision)
