@@ -15,6 +15,7 @@ renew within RenewDeadline it stops leading (kube-controller-manager then exits)
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Callable
 
 from ..api.errors import ApiError
@@ -149,3 +150,91 @@ class LeaderElector:
     @property
     def holder(self) -> str:
         return (self._observed_record or {}).get("holderIdentity", "")
+
+
+class ElectedProcess(ABC):
+    """A control-plane process that works only while it holds its Lease, and is restarted after losing it.
+
+    upstream: kube-controller-manager and kube-scheduler both run their work from the
+    elector's OnStartedLeading and exit from OnStoppedLeading (``klog.Fatalf`` /
+    ``klog.FlushAndExit``); the kubelet then restarts their static pods. Here ``crash()`` ends
+    the process — a generation counter silences every timer it had armed — and, after a lost
+    Lease, ``restart_delay`` seconds later a fresh process is built (``_build``) and campaigns
+    again. Subclasses provide ``_build()`` (which must set ``self.elector``), ``_run()`` (the
+    work, once leading) and ``_stop_watches()``.
+    """
+
+    name = "process"
+
+    def _init_process(self, ctx: ComponentContext, *, leader_elect: bool, restart_delay: float | None,
+                      identity: str | None) -> None:
+        self.ctx = ctx
+        self.leader_elect = leader_elect
+        self.restart_delay = restart_delay
+        self.alive = True
+        self.generation = 0
+        self.restarts = 0
+        if identity is None:
+            # upstream: "<hostname>_<uuid>"
+            from ..api.meta import new_uid
+
+            identity = f"control-plane_{new_uid(ctx.rng)}"
+        self.identity = identity
+
+    def _guarded(self, call_later: Callable) -> Callable:
+        """``call_later`` whose callbacks run only while this run of the process lives."""
+        generation = self.generation
+
+        def guarded(delay, fn, *args, **kw):
+            def run(*a):
+                if self.alive and self.generation == generation:
+                    fn(*a)
+            return call_later(delay, run, *args, **kw)
+        return guarded
+
+    def _elector(self, lease_name: str, **opts) -> LeaderElector:
+        return LeaderElector(self.ctx, self.identity, name=lease_name, on_started_leading=self._run,
+                             on_stopped_leading=self._lost_lease, **opts)
+
+    def start(self) -> None:
+        """Campaign for leadership (at once); the work starts when this process leads."""
+        if self.leader_elect:
+            self.elector.run()
+        else:
+            self._run()
+
+    @property
+    def leading(self) -> bool:
+        return self.alive and (self.elector.leading or not self.leader_elect)
+
+    def crash(self) -> None:
+        """The process dies: no more watches, timers or lease renewals."""
+        self.alive = False
+        self.generation += 1
+        self.elector.stop()
+        self._stop_watches()
+
+    def _lost_lease(self) -> None:
+        self.crash()
+        if self.restart_delay is not None:
+            self.ctx.call_later(self.restart_delay, self._restart, what=f"restart {self.name}")
+
+    def _restart(self) -> None:
+        """The static pod comes back: a fresh process lists, watches and campaigns again."""
+        self.restarts += 1
+        self.alive = True
+        self._build()
+        self.start()
+
+    # what each process defines
+    @abstractmethod
+    def _build(self) -> None:
+        """Build one run of the process (its informers, its work, ``self.elector``)."""
+
+    @abstractmethod
+    def _run(self) -> None:
+        """OnStartedLeading: start the work."""
+
+    @abstractmethod
+    def _stop_watches(self) -> None:
+        """Stop the watches of this run."""
