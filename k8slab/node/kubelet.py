@@ -32,8 +32,15 @@ k8slab simplifications, each deliberate:
   controller of kube-controller-manager sets it); the cluster hands each node its CIDR.
 - Probes are not executed: a container with a startup or readiness probe counts as
   started/ready from its probe's ``initialDelaySeconds`` after it started (its first
-  probe is assumed to succeed); liveness probes never fail. Init containers, ephemeral
-  containers, lifecycle hooks, volumes, resource limits and eviction are not simulated.
+  probe is assumed to succeed); liveness probes never fail. Ephemeral containers and
+  eviction are not simulated.
+- Init containers run one at a time in a sandbox, each to exit code 0, before any app
+  container (computePodActions / computeInitContainerActions); a new sandbox runs them
+  again from the first. Sidecars (restartable init containers, SidecarContainers is beta
+  and on in v1.32) need only to have started; at termination they are stopped with the
+  app containers rather than strictly after them.
+- CPU limits are a CFS quota: a container's CPU use is capped at ``limits.cpu`` (it is
+  throttled, never killed); memory over ``limits.memory`` is OOMKilled.
 - Healthy pods are not resynced every minute (nothing would change); pods in an error
   state are retried as upstream's pod workers do.
 """
@@ -51,7 +58,7 @@ from typing import Any, Callable
 
 from ..api.errors import ApiError
 from ..api.meta import rfc3339, rfc3339_micro
-from ..api.quantity import format_quantity, parse_quantity, value
+from ..api.quantity import format_quantity, milli_value, parse_quantity, value
 from ..client.context import ComponentContext
 from . import status as podstatus
 from .images import parse_image
@@ -656,7 +663,11 @@ class Kubelet:
 
     # ------------------------------------------------------------------ events
     def _event(self, obj: dict, type_: str, reason: str, message: str, container: str = "") -> None:
-        fp = f"spec.containers{{{container}}}" if container else ""
+        fp = ""
+        if container:
+            # upstream: pkg/kubelet/container/ref.go fieldPath: spec.containers{x} / spec.initContainers{x}
+            inits = {c.get("name") for c in (obj.get("spec") or {}).get("initContainers") or []}
+            fp = f"spec.{'initContainers' if container in inits else 'containers'}{{{container}}}"
         self.ctx.recorder.event(obj, type_, reason, message, field_path=fp)
 
     # ------------------------------------------------------------------ pods: informer
@@ -766,7 +777,7 @@ class Kubelet:
         self._cancel(w.requeue)
         self._cancel(w.pleg)
         self._release(w)
-        for c in pod["spec"].get("containers") or []:  # the pod's log directory goes with it
+        for c in _all_containers(pod["spec"]):  # the pod's log directory goes with it
             self._log_dirs.pop((uid, c["name"]), None)
             self._prev_pull_err.pop(f"{uid}_{c.get('image', '')}", None)
         running = [c for c in self.runtime.list_containers(uid) if c.state == CONTAINER_RUNNING]
@@ -858,19 +869,34 @@ class Kubelet:
         sb = self._sandbox(w)
         sandbox_ready = sb is not None and sb.state == SANDBOX_READY
         runtime = self._containers_by_name(w)
+        inits = spec.get("initContainers") or []
+        # convertToAPIContainerStatuses: with init containers the default waiting reason is PodInitializing
+        default_reason = POD_INITIALIZING if inits else podstatus.CONTAINER_CREATING
         old_cs = {cs.get("name"): cs for cs in old.get("containerStatuses") or []}
         statuses = []
         for c in spec.get("containers") or []:
-            statuses.append(self._container_status(w, c, old_cs.get(c["name"]), runtime.get(c["name"], []), now))
-        phase = podstatus.get_phase(spec, statuses, terminal)
+            statuses.append(self._container_status(w, c, old_cs.get(c["name"]), runtime.get(c["name"], []), now,
+                                                   default_reason))
+        init_statuses = []
+        if inits:
+            old_ics = {cs.get("name"): cs for cs in old.get("initContainerStatuses") or []}
+            for c in inits:
+                init_statuses.append(self._container_status(w, c, old_ics.get(c["name"]), runtime.get(c["name"], []),
+                                                            now, default_reason, init=True))
+            phase = _get_phase(spec, init_statuses + statuses, terminal, self._has_initialized(w, sb, runtime))
+        else:
+            phase = podstatus.get_phase(spec, statuses, terminal)
         if phase not in ("Succeeded", "Failed") and old.get("phase") in ("Succeeded", "Failed"):
             phase = old["phase"]
+        # GenerateContainersReadyCondition counts restartable init containers (sidecars) first
+        ready_spec = {**spec, "containers": [c for c in inits if _is_sidecar(c)] + list(spec.get("containers") or [])}
+        all_statuses = init_statuses + statuses
         generated = [
             {"type": "PodReadyToStartContainers", "status": "True" if sandbox_ready else "False",
              "lastProbeTime": None, "lastTransitionTime": None},
-            podstatus.initialized_condition(spec, phase),
-            podstatus.ready_condition(spec, old.get("conditions") or [], statuses, phase),
-            podstatus.containers_ready_condition(spec, statuses, phase),
+            _initialized_condition(spec, all_statuses, phase),
+            podstatus.ready_condition(ready_spec, old.get("conditions") or [], all_statuses, phase),
+            podstatus.containers_ready_condition(ready_spec, all_statuses, phase),
             {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": None},
         ]
         st: dict[str, Any] = {"phase": phase,
@@ -894,15 +920,22 @@ class Kubelet:
             st["podIP"] = pod_ip
             st["podIPs"] = [{"ip": pod_ip}]
         st["startTime"] = old.get("startTime") or rfc3339(now)
+        if inits:
+            st["initContainerStatuses"] = init_statuses
         st["containerStatuses"] = statuses
         if old.get("qosClass"):
             st["qosClass"] = old["qosClass"]
         return st
 
-    def _container_status(self, w: _Pod, c: dict, old: dict | None, rs: list, now: float) -> dict:
-        """convertToAPIContainerStatuses for one container (and the probe manager's ready/started)."""
+    def _container_status(self, w: _Pod, c: dict, old: dict | None, rs: list, now: float,
+                          default_reason: str = podstatus.CONTAINER_CREATING, init: bool = False) -> dict:
+        """convertToAPIContainerStatuses for one container (and the probe manager's ready/started).
+
+        For a regular init container (``init``), the prober manager's UpdatePodStatus makes it
+        ready once it terminated with exit code 0 (upstream: pkg/kubelet/prober/prober_manager.go).
+        """
         name = c["name"]
-        st: dict[str, Any] = {"name": name, "state": {"waiting": {"reason": podstatus.CONTAINER_CREATING}},
+        st: dict[str, Any] = {"name": name, "state": {"waiting": {"reason": default_reason}},
                               "lastState": {}, "ready": False, "restartCount": 0, "image": c.get("image", ""),
                               "imageID": "", "started": False}
         if old is not None:
@@ -912,7 +945,7 @@ class Kubelet:
                 st["restartCount"] = old.get("restartCount", 0)
                 st["lastState"] = old.get("lastState") or {}
         if not rs and old is not None and (old.get("state") or {}).get("running") is not None \
-                and (st["state"].get("waiting") or {}).get("reason") == podstatus.CONTAINER_CREATING \
+                and (st["state"].get("waiting") or {}).get("reason") == default_reason \
                 and not (st.get("lastState") or {}).get("terminated"):
             # it ran, and the runtime lost it: it terminated, we do not know how
             st["lastState"] = {"terminated": {
@@ -935,8 +968,14 @@ class Kubelet:
             if latest.state == CONTAINER_RUNNING:
                 st["started"] = self._probes.started(latest.id)
                 st["ready"] = self._probes.ready(latest.id)
+        if init and not _is_sidecar(c) and rs:
+            term = st["state"].get("terminated")
+            st["ready"] = term is not None and term.get("exitCode") == 0
         reason = w.reasons.get(name)
-        if reason is not None and podstatus.should_restart(c, w.pod, rs[0] if rs else None):
+        restart = _should_restart(c, w.pod, rs[0] if rs else None)
+        if init and not _is_sidecar(c) and rs and rs[0].state == CONTAINER_EXITED and rs[0].exit_code == 0:
+            restart = False  # a completed init container is not run again
+        if reason is not None and restart:
             if st["state"].get("terminated") is not None:
                 st["lastState"] = st["state"]
             st["state"] = {"waiting": {"reason": reason[0], **({"message": reason[1]} if reason[1] else {})}}
@@ -1020,15 +1059,35 @@ class Kubelet:
         need_sandbox = sb is None or sb.state != SANDBOX_READY
         policy = spec.get("restartPolicy") or "Always"
         to_start: list[dict] = []
+        inits = spec.get("initContainers") or []
         if need_sandbox:
             if policy == "Never" and sb is not None and any(runtime.values()):
                 return  # already ran; a Never pod does not get a new sandbox
-            for c in spec.get("containers") or []:
-                rs = runtime.get(c["name"])
-                if policy == "OnFailure" and rs and rs[0].state == CONTAINER_EXITED and rs[0].exit_code == 0:
+            if inits:
+                # computePodActions: a new sandbox runs the init containers again, from the first
+                to_start.append(inits[0])
+            else:
+                for c in spec.get("containers") or []:
+                    rs = runtime.get(c["name"])
+                    if policy == "OnFailure" and rs and rs[0].state == CONTAINER_EXITED and rs[0].exit_code == 0:
+                        continue
+                    to_start.append(c)
+        initialized = not need_sandbox and (not inits or self._has_initialized(w, sb, runtime))
+        if not need_sandbox and not initialized:
+            nxt = self._next_init_container(w, sb, runtime)
+            if nxt is None:
+                return  # one is running (or the pod failed): the PLEG brings us back
+            if nxt is True:
+                initialized = True
+            else:
+                to_start.append(nxt)
+        if initialized:
+            for c in inits:  # computeInitContainerActions: sidecars that stopped are started again
+                if not _is_sidecar(c):
                     continue
-                to_start.append(c)
-        else:
+                cur = [x for x in runtime.get(c["name"], []) if x.sandbox_id == sb.id]
+                if not cur or (cur[0].state == CONTAINER_EXITED):
+                    to_start.append(c)
             for c in spec.get("containers") or []:
                 rs = runtime.get(c["name"])
                 latest = rs[0] if rs else None
@@ -1047,6 +1106,48 @@ class Kubelet:
             self._create_sandbox(run, sb)
         else:
             self._start_next(run, 0)
+
+    def _has_initialized(self, w: _Pod, sb, runtime: dict[str, list]) -> bool:
+        """Has a regular container been created in the current sandbox? (then init is done)
+
+        upstream: computeInitContainerActions' ``podHasInitialized``; k8slab looks at the current
+        sandbox only, so a pod whose sandbox is re-created runs its init containers again.
+        """
+        if sb is None:
+            return False
+        for c in w.pod["spec"].get("containers") or []:
+            if any(x.sandbox_id == sb.id for x in runtime.get(c["name"], [])):
+                return True
+        return False
+
+    def _next_init_container(self, w: _Pod, sb, runtime: dict[str, list]):
+        """computeInitContainerActions: the init container to start next (a spec dict), ``None``
+        to wait (one is running, or the pod failed), or ``True`` when all have completed.
+
+        Regular init containers run one at a time, each to exit code 0; a failed one is
+        started again (with crash back-off) unless restartPolicy is Never. A restartable init
+        container (a sidecar, ``restartPolicy: Always``) only has to have started.
+        """
+        policy = w.pod["spec"].get("restartPolicy") or "Always"
+        for c in w.pod["spec"].get("initContainers") or []:
+            cur = [x for x in runtime.get(c["name"], []) if sb is not None and x.sandbox_id == sb.id]
+            latest = cur[0] if cur else None
+            if _is_sidecar(c):
+                if latest is None or latest.state == CONTAINER_EXITED:
+                    return c
+                if latest.state == CONTAINER_RUNNING and not self._probes.started(latest.id):
+                    return None
+                continue
+            if latest is None or latest.state not in (CONTAINER_RUNNING, CONTAINER_EXITED):
+                return c
+            if latest.state == CONTAINER_RUNNING:
+                return None
+            if latest.exit_code == 0:
+                continue
+            if policy == "Never":
+                return None
+            return c
+        return True
 
     def _restart_changed(self, w: _Pod, c: dict, latest) -> None:
         """computePodActions: a container whose spec changed (its image) is killed and started again."""
@@ -1197,6 +1298,7 @@ class Kubelet:
         try:
             config["env"] = self._container_env(w, c, sb)
             config["mounts"] = self._container_mounts(w, c)
+            self._service_account_mount(w, config["mounts"])
         except _ConfigError as e:
             if e.reason == "FailedMount":
                 self._event(w.pod, "Warning", "FailedMount", e.message)
@@ -1209,6 +1311,11 @@ class Kubelet:
         mem_limit = ((c.get("resources") or {}).get("limits") or {}).get("memory")
         if mem_limit:
             config["memory_limit"] = value(mem_limit)
+        cpu_limit = ((c.get("resources") or {}).get("limits") or {}).get("cpu")
+        if cpu_limit:
+            # the container's CFS quota: cpu.cfs_quota_us = limit * cpu.cfs_period_us (100 ms)
+            # upstream: pkg/kubelet/cm/helpers_linux.go MilliCPUToQuota
+            config["cpu_limit"] = milli_value(cpu_limit) / 1000.0
         try:
             if sb is None or sb.state != SANDBOX_READY:
                 raise RuntimeError_("pod sandbox is not ready")
@@ -1270,7 +1377,7 @@ class Kubelet:
         """
         grace = max(int(grace or 0), MINIMUM_GRACE_PERIOD)
         self._event(pod, "Normal", "Killing", message or f"Stopping container {c.name}", c.name)
-        spec = next((x for x in (pod["spec"].get("containers") or []) if x.get("name") == c.name), {})
+        spec = next((x for x in _all_containers(pod["spec"]) if x.get("name") == c.name), {})
         pre = ((spec.get("lifecycle") or {}).get("preStop") or {})
         used = 0.0
         if pre and c.state == CONTAINER_RUNNING:
@@ -1342,7 +1449,7 @@ class Kubelet:
             inst = rs[0]
         entries = self.runtime.container_log_entries(inst.id)
         if tail is not None and tail >= 0:
-            entries = entries[len(entries) - tail:] if tail else []
+            entries = entries[max(0, len(entries) - tail):] if tail else []
         if timestamps:
             return "".join(f"{_rfc3339_nano(t)} {line}\n" for t, line in entries)
         return "".join(f"{line}\n" for _t, line in entries)
@@ -1504,6 +1611,22 @@ class Kubelet:
             out[m.get("mountPath", "")] = (files, ro)
         return out
 
+    def _service_account_mount(self, w: _Pod, mounts: dict) -> None:
+        """The ServiceAccount's files at /var/run/secrets/kubernetes.io/serviceaccount.
+
+        upstream: plugin/pkg/admission/serviceaccount/admission.go adds a projected volume
+        ``kube-api-access-<suffix>`` (token, ca.crt, namespace) and mounts it in every container.
+        k8slab simplification: the pod spec is left as it is and the kubelet mounts the
+        ``namespace`` file (read only) unless ``automountServiceAccountToken`` is false or the
+        container mounts something there itself; no token or ca.crt is projected.
+        """
+        spec = w.pod["spec"]
+        if spec.get("automountServiceAccountToken") is False or SERVICE_ACCOUNT_DIR in mounts:
+            return
+        files = self._pod_volumes.setdefault(w.uid, {}).setdefault("\0kube-api-access", {})
+        files["namespace"] = w.pod["metadata"]["namespace"]
+        mounts[SERVICE_ACCOUNT_DIR] = (files, True)
+
     def _volume_files(self, w: _Pod, v: dict, vols: dict, ns: str) -> dict:
         name = v.get("name", "")
         if "hostPath" in v:
@@ -1653,6 +1776,11 @@ class Kubelet:
         pending = len(running)
         epoch = self._epoch
         order = {c["name"]: i for i, c in enumerate(pod["spec"].get("containers") or [])}
+        # sidecars (restartable init containers) are stopped after the regular containers, in reverse
+        # order (upstream: kuberuntime_termination_order.go; k8slab stops them all at once, ordered)
+        n = len(order)
+        for i, c in enumerate(reversed(pod["spec"].get("initContainers") or [])):
+            order.setdefault(c["name"], n + i)
 
         def stopped(_cid: str) -> None:
             nonlocal pending
@@ -1689,6 +1817,163 @@ class Kubelet:
 
 
 # ----------------------------------------------------------------------------- helpers
+#: upstream: pkg/kubelet/kubelet_pods.go (the waiting reason of containers of a pod with init containers)
+POD_INITIALIZING = "PodInitializing"
+#: where the ServiceAccount admission plugin mounts the kube-api-access volume
+SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+
+def _all_containers(spec: dict) -> list[dict]:
+    """Init containers, then regular containers."""
+    return list(spec.get("initContainers") or []) + list(spec.get("containers") or [])
+
+
+def _is_sidecar(c: dict) -> bool:
+    """IsRestartableInitContainer (pkg/api/v1/pod/util.go): an init container with restartPolicy Always."""
+    return c.get("restartPolicy") == "Always"
+
+
+def _should_restart(c: dict, pod: dict, latest: Any | None) -> bool:
+    """ShouldContainerBeRestarted; a sidecar's own restartPolicy Always wins over the pod's."""
+    if _is_sidecar(c) and latest is not None and latest.state == CONTAINER_EXITED \
+            and not pod["metadata"].get("deletionTimestamp"):
+        return True
+    return podstatus.should_restart(c, pod, latest)
+
+
+def _state(cs: dict) -> tuple[dict | None, dict | None, dict | None]:
+    st = cs.get("state") or {}
+    return st.get("running"), st.get("terminated"), st.get("waiting")
+
+
+def _get_phase(spec: dict, statuses: list[dict], pod_is_terminal: bool, pod_has_initialized: bool) -> str:
+    """getPhase of a pod with init containers (pkg/kubelet/kubelet_pods.go, SidecarContainers on).
+
+    ``statuses`` holds the init and the regular containers' statuses.
+    """
+    by_name = {cs["name"]: cs for cs in statuses}
+    pending_sidecars = pending_init = failed_init = 0
+    unknown = running = waiting = stopped = succeeded = 0
+    for c in spec.get("initContainers") or []:
+        if _is_sidecar(c):
+            continue
+        cs = by_name.get(c["name"])
+        if cs is None:
+            pending_init += 1
+            continue
+        r, t, wt = _state(cs)
+        if r is not None:
+            pending_init += 1
+        elif t is not None:
+            if t.get("exitCode", 0) != 0:
+                failed_init += 1
+        elif wt is not None:
+            last = (cs.get("lastState") or {}).get("terminated")
+            if last is not None:
+                if last.get("exitCode", 0) != 0:
+                    failed_init += 1
+            else:
+                pending_init += 1
+        else:
+            pending_init += 1
+    for c in spec.get("initContainers") or []:
+        if not _is_sidecar(c):
+            continue
+        cs = by_name.get(c["name"])
+        if cs is None:
+            unknown += 1
+            continue
+        r, t, wt = _state(cs)
+        if r is not None:
+            if not cs.get("started"):
+                pending_sidecars += 1
+            running += 1
+        elif t is not None:
+            pass  # terminated sidecars do not count for the phase
+        elif wt is not None:
+            if (cs.get("lastState") or {}).get("terminated") is None:
+                pending_sidecars += 1
+                waiting += 1
+        else:
+            pending_sidecars += 1
+            unknown += 1
+    for c in spec.get("containers") or []:
+        cs = by_name.get(c["name"])
+        if cs is None:
+            unknown += 1
+            continue
+        r, t, wt = _state(cs)
+        if r is not None:
+            running += 1
+        elif t is not None:
+            stopped += 1
+            if t.get("exitCode", 0) == 0:
+                succeeded += 1
+        elif wt is not None:
+            if (cs.get("lastState") or {}).get("terminated") is not None:
+                stopped += 1
+            else:
+                waiting += 1
+        else:
+            unknown += 1
+    policy = spec.get("restartPolicy") or "Always"
+    if failed_init > 0 and policy == "Never":
+        return "Failed"
+    if pending_init > 0 or (pending_sidecars > 0 and not pod_has_initialized) or waiting > 0:
+        return "Pending"
+    if running > 0 and unknown == 0:
+        return "Running"
+    if running == 0 and stopped > 0 and unknown == 0:
+        if pod_is_terminal:
+            return "Succeeded" if stopped == succeeded else "Failed"
+        if policy == "Always":
+            return "Running"
+        if stopped == succeeded:
+            return "Succeeded"
+        if policy == "Never":
+            return "Failed"
+        return "Running"
+    return "Pending"
+
+
+def _initialized_condition(spec: dict, statuses: list[dict], phase: str) -> dict:
+    """GeneratePodInitializedCondition (pkg/kubelet/status/generate.go)."""
+    inits = spec.get("initContainers") or []
+    if not inits:
+        return podstatus.initialized_condition(spec, phase)
+    by_name = {cs["name"]: cs for cs in statuses}
+    unknown, incomplete = [], []
+    for c in inits:
+        cs = by_name.get(c["name"])
+        if cs is None:
+            unknown.append(c["name"])
+            continue
+        if _is_sidecar(c):
+            if not cs.get("started"):
+                incomplete.append(c["name"])
+            continue
+        t = (cs.get("state") or {}).get("terminated")
+        if t is None or t.get("exitCode", 0) != 0:
+            incomplete.append(c["name"])
+    cond = {"type": "Initialized", "status": "True", "lastProbeTime": None, "lastTransitionTime": None}
+    if phase == "Succeeded" and not unknown:
+        return {**cond, "reason": podstatus.POD_COMPLETED}
+    # HasAnyRegularContainerStarted: the pod was initialized before (its sidecars may be restarting)
+    regular = {c["name"] for c in spec.get("containers") or []}
+    if any(cs["name"] in regular and ((cs.get("state") or {}).get("running") is not None
+                                      or (cs.get("state") or {}).get("terminated") is not None)
+           for cs in statuses):
+        return cond
+    msgs = []
+    if unknown:
+        msgs.append(f"containers with unknown status: [{' '.join(unknown)}]")
+    if incomplete:
+        msgs.append(f"containers with incomplete status: [{' '.join(incomplete)}]")
+    if msgs:
+        return {**cond, "status": "False", "reason": podstatus.CONTAINERS_NOT_INITIALIZED, "message": ", ".join(msgs)}
+    return cond
+
+
 #: the service links of the default ``kubernetes`` Service every container gets
 #: (upstream: pkg/kubelet/kubelet_pods.go getServiceEnvVarMap; the Service is 10.96.0.1:443)
 KUBERNETES_SERVICE_ENV = {

@@ -194,7 +194,8 @@ class ContainerStatus:
     hostname: str = ""
     memory_limit: int = 0  # bytes; 0: none
     memory_usage: int = 0  # bytes in use now
-    cpu_usage: float = 0.0  # cores in use now
+    cpu_usage: float = 0.0  # cores the process would use now (its demand)
+    cpu_limit: float = 0.0  # cores; 0: none (the CFS quota of the container's cgroup)
     server: Any = None     # programs.Server while it listens
     _proc: Any = field(default=None, repr=False, compare=False)
     _learner: Any = field(default=None, repr=False, compare=False)
@@ -749,6 +750,7 @@ class ContainerRuntime:
         st.hostname = config.get("hostname") or sb.status.name
         self._etc_files(st, sb)
         st.memory_limit = int(config.get("memory_limit") or 0)
+        st.cpu_limit = float(config.get("cpu_limit") or 0.0)
         st._learner = learner_program(config["image"])
         self._containers[cid] = st
         sb.containers.append(cid)
@@ -1005,11 +1007,19 @@ class ContainerRuntime:
         return self.http_get(sid, port, path)
 
     def container_stats(self, container_id: str) -> dict:
-        """CRI ``ContainerStats`` (simplified): memory working set (bytes) and CPU (cores) now."""
+        """CRI ``ContainerStats`` (simplified): memory working set (bytes) and CPU (cores) now.
+
+        CPU over the container's limit is throttled, as the CFS quota does: a process that
+        wants more cores than ``limits.cpu`` gets exactly the limit (it runs slower, it is
+        not killed). upstream: pkg/kubelet/cm/helpers_linux.go ``MilliCPUToQuota``.
+        """
         c = self._containers.get(container_id)
         if c is None or c.state != CONTAINER_RUNNING:
             return {"memory": 0, "cpu": 0.0}
-        return {"memory": c.memory_usage, "cpu": c.cpu_usage}
+        cpu = c.cpu_usage
+        if c.cpu_limit and cpu > c.cpu_limit:
+            cpu = c.cpu_limit
+        return {"memory": c.memory_usage, "cpu": cpu}
 
     def container_log_entries(self, container_id: str) -> list[tuple[float, str]]:
         """(time, line) of everything the container wrote so far."""
