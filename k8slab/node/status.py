@@ -10,8 +10,9 @@ Pure functions (no API calls, no clock reads) so they can be tested as tables:
   ``ShouldContainerBeRestarted``; pkg/kubelet/util/format/pod.go ``Pod``;
   pkg/api/v1/resource/helpers.go ``PodRequests``; Go's ``time.Duration.String``.
 
-Init containers are not run by k8slab's kubelet yet, so the functions here handle
-regular containers only.
+The functions here cover regular containers; the kubelet (kubelet.py) adds the
+init-container rules on top: the phase stays Pending and ``Initialized`` is False with
+``containers with incomplete status: [...]`` until every init container has succeeded.
 """
 
 from __future__ import annotations
