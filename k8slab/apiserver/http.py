@@ -565,7 +565,7 @@ class _Handler(BaseHTTPRequestHandler):
         if v == "watch":
             return self._watch(ri, ns, query, user, accept)
         if v == "get" and info.subresource == "log":
-            return self._logs(ns, info.name, query)
+            return self._logs(ns, info.name, query, src)
         with s.lock:
             if v == "list":
                 out = s.server.list(ri, ns, label_selector=query.get("labelSelector") or None,
@@ -767,23 +767,22 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(201, out)
 
     # ------------------------------------------------------------ logs
-    def _logs(self, ns, name, query) -> None:
+    def _logs(self, ns, name, query, src: str) -> None:
+        """GET pods/{name}/log: the API server asks the node's kubelet (APIServer.pod_logs)."""
         s = self.served
-        fn = getattr(s.server, "pod_logs", None)
-        if fn is None:
-            raise errors.ApiError(404, "NotFound", "the server could not find the requested resource")
         kw: dict[str, Any] = {}
-        for q, k in (("container", "container"), ("tailLines", "tail_lines"), ("timestamps", "timestamps"),
-                     ("previous", "previous")):
-            if q in query:
-                val = query[q]
-                kw[k] = int(val) if k == "tail_lines" else (val in ("true", "1") if k in ("timestamps", "previous")
-                                                             else val)
-        with s.lock:
+        if query.get("container"):
+            kw["container"] = query["container"]
+        if query.get("tailLines"):
             try:
-                text = fn(ns, name, **kw)
-            except TypeError:
-                text = fn(ns, name)
+                kw["tail"] = int(query["tailLines"])
+            except ValueError:
+                raise errors.bad_request(f'invalid value "{query["tailLines"]}" for tailLines')
+        for q in ("timestamps", "previous"):
+            if q in query:
+                kw[q] = query[q] in ("true", "1")
+        with s.lock:
+            text = s.server.pod_logs(ns, name, source=src, **kw)
         self._send(200, (text if isinstance(text, str) else str(text)).encode(), "text/plain")
 
     # ------------------------------------------------------------ watch
