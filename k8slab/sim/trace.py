@@ -20,7 +20,10 @@ class TraceRecord:
     detail: str = ""
 
     def __str__(self) -> str:
-        obj = f"{self.kind}/{self.name}" if self.name else self.kind
+        if self.kind == "key":  # an etcd key: print it as it is
+            obj = self.name
+        else:
+            obj = f"{self.kind}/{self.name}" if self.name else self.kind
         if self.namespace:
             obj = f"{self.namespace}/{obj}"
         d = f" ({self.detail})" if self.detail else ""
