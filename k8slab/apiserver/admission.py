@@ -204,3 +204,117 @@ def resource_quota_validate(server, ri, obj: dict) -> None:
                 server.update("resourcequotas", ns, q, subresource="status", source="kube-apiserver")
             except errors.ApiError:  # pragma: no cover - a racing quota update; the next admission fixes it
                 pass
+
+
+# ---------------------------------------------------------------- ServiceAccount
+#: upstream: plugin/pkg/admission/serviceaccount/admission.go
+DEFAULT_SERVICE_ACCOUNT_NAME = "default"
+SERVICE_ACCOUNT_VOLUME_NAME = "kube-api-access"
+DEFAULT_API_TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
+#: pkg/serviceaccount/claims.go WarnOnlyBoundTokenExpirationSeconds (1 hour + 7 seconds)
+WARN_ONLY_BOUND_TOKEN_EXPIRATION_SECONDS = 3607
+#: pkg/controller/certificates/rootcacertpublisher/publisher.go RootCACertConfigMapName
+ROOT_CA_CONFIGMAP = "kube-root-ca.crt"
+#: what k8slab publishes as ca.crt: the in-process cluster has no TLS; ``serve()`` makes its own
+#: throw-away certificate, which kubectl gets through the kubeconfig instead.
+ROOT_CA_PLACEHOLDER = ("# k8slab: this file stands for the cluster's root CA certificate (the CA that signs\n"
+                       "# the kube-apiserver's serving certificate); the simulated cluster has none.\n")
+
+
+def default_service_account() -> dict:
+    """The ``default`` ServiceAccount (pkg/controller/serviceaccount/serviceaccounts_controller.go)."""
+    return {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": DEFAULT_SERVICE_ACCOUNT_NAME}}
+
+
+def root_ca_configmap() -> dict:
+    """``kube-root-ca.crt`` (pkg/controller/certificates/rootcacertpublisher/publisher.go)."""
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": ROOT_CA_CONFIGMAP},
+            "data": {"ca.crt": ROOT_CA_PLACEHOLDER}}
+
+
+def token_volume_source() -> dict:
+    """admission.go TokenVolumeSource: token, the root CA and the namespace, defaultMode 0644."""
+    return {
+        "sources": [
+            {"serviceAccountToken": {"expirationSeconds": WARN_ONLY_BOUND_TOKEN_EXPIRATION_SECONDS, "path": "token"}},
+            {"configMap": {"name": ROOT_CA_CONFIGMAP, "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+            {"downwardAPI": {"items": [{"path": "namespace",
+                                        "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}}]}},
+        ],
+        "defaultMode": 420,
+    }
+
+
+def _should_automount(sa: dict, pod: dict) -> bool:
+    """admission.go shouldAutomount: the pod's setting wins, then the ServiceAccount's, then true."""
+    v = (pod.get("spec") or {}).get("automountServiceAccountToken")
+    if v is not None:
+        return bool(v)
+    v = sa.get("automountServiceAccountToken")
+    if v is not None:
+        return bool(v)
+    return True
+
+
+def service_account_admit(server, pod: dict) -> None:
+    """The ServiceAccount admission plugin on pod create (admission.go Admit).
+
+    Defaults ``serviceAccountName`` to ``default``; a ServiceAccount that does not exist is a
+    403 (``error looking up service account <ns>/<name>: serviceaccount "<name>" not found``);
+    unless automounting is off (pod or ServiceAccount), adds the projected volume
+    ``kube-api-access-<5 random>`` and mounts it read-only at
+    /var/run/secrets/kubernetes.io/serviceaccount in every init container and container that
+    has no mount there. Mirror pods are left alone.
+
+    Simplification: upstream looks the ServiceAccount up in its informer and, for ``default``
+    only, retries a live GET 10 times (100-200 ms apart) while the serviceaccounts controller
+    creates it — which is why a manifest holding a Namespace and a Pod applies in one go. The
+    sans-IO API server cannot wait, so a missing ``default`` is taken as that wait succeeding
+    (the controller creates it right after; automount then defaults to true); any other
+    missing ServiceAccount is the 403 at once, as upstream (one attempt).
+    """
+    md = pod.setdefault("metadata", {})
+    if "kubernetes.io/config.mirror" in (md.get("annotations") or {}):
+        return  # isKubeletBasedPod: mirror pods are not mutated
+    spec = pod.setdefault("spec", {})
+    if not spec.get("serviceAccountName"):
+        spec["serviceAccountName"] = DEFAULT_SERVICE_ACCOUNT_NAME
+    ns = md.get("namespace", "default")
+    sa_name = spec["serviceAccountName"]
+    from ..api import resources as res
+
+    kv = server.store.get(server.key(res.for_plural("serviceaccounts"), ns, sa_name))
+    if kv is None and sa_name == DEFAULT_SERVICE_ACCOUNT_NAME:
+        _mount_service_account_token(server, spec) if _should_automount({}, pod) else None
+        return
+    if kv is None:
+        raise errors.forbidden("pods", "", md.get("name", ""),
+                               f"error looking up service account {ns}/{sa_name}: "
+                               f'serviceaccount "{sa_name}" not found')
+    sa = json.loads(kv.value)
+    if _should_automount(sa, pod):
+        _mount_service_account_token(server, spec)
+
+
+def _mount_service_account_token(server, spec: dict) -> None:
+    """admission.go mountServiceAccountToken."""
+    from ..api import meta as metautil
+
+    token_volume = ""
+    for v in spec.get("volumes") or []:
+        if (v.get("name") or "").startswith(SERVICE_ACCOUNT_VOLUME_NAME + "-"):
+            token_volume = v["name"]
+            break
+    has_volume = bool(token_volume)
+    if not token_volume:
+        token_volume = SERVICE_ACCOUNT_VOLUME_NAME + "-" + metautil.random_suffix(server._sa_volume_rng)
+    needs_volume = False
+    for key in ("initContainers", "containers"):
+        for c in spec.get(key) or []:
+            if any(m.get("mountPath") == DEFAULT_API_TOKEN_MOUNT_PATH for m in c.get("volumeMounts") or []):
+                continue  # an existing mount at the default path prevents mounting the token
+            c.setdefault("volumeMounts", []).append(
+                {"name": token_volume, "readOnly": True, "mountPath": DEFAULT_API_TOKEN_MOUNT_PATH})
+            needs_volume = True
+    if not has_volume and needs_volume:
+        spec.setdefault("volumes", []).append({"name": token_volume, "projected": token_volume_source()})

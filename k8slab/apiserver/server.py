@@ -15,7 +15,8 @@ becomes ``409 Conflict``.
 
 Simplifications, each said where it applies: no authentication/authorization yet (every
 caller is ``system:admin``-like), admission runs NamespaceLifecycle, ServiceAccount (the
-``serviceAccountName`` default only, no token volume), DefaultTolerationSeconds and
+``serviceAccountName`` default, the 403 for a missing ServiceAccount and the
+``kube-api-access-*`` token volume; admission.py), DefaultTolerationSeconds and
 Priority (priority 0); the watch is served from etcd's history rather than a separate
 watch cache.
 """
@@ -135,6 +136,8 @@ class APIServer:
         self._uid_rng = rng.stream("apiserver/uid")
         self._service_ip_rng = rng.stream("apiserver/service-ip")
         self._name_rng = rng.stream("apiserver/generate-name")
+        # the ServiceAccount admission plugin's own names.SimpleNameGenerator (kube-api-access-<5>)
+        self._sa_volume_rng = rng.stream("apiserver/serviceaccount-admission")
         self.watch_latency = watch_latency
         self._watches: dict[str, list[_Watch]] = {}
         self._node_watches: dict[str, list[_Watch]] = {}
@@ -249,8 +252,15 @@ class APIServer:
         if ri.kind != "Pod":
             return
         spec = obj.setdefault("spec", {})
-        # plugin/pkg/admission/serviceaccount/admission.go (name only; no token volume here)
-        spec.setdefault("serviceAccountName", "default")
+        # plugin/pkg/admission/serviceaccount/admission.go (admission.py service_account_admit)
+        from . import admission as _adm
+
+        try:
+            _adm.service_account_admit(self, obj)
+        except errors.ApiError as e:
+            self._trace("ServiceAccount", "admission denied", ri, obj["metadata"].get("name", ""),
+                        obj["metadata"].get("namespace", ""), e.message)
+            raise
         spec.setdefault("serviceAccount", spec["serviceAccountName"])
         # plugin/pkg/admission/defaulttolerationseconds/admission.go
         tols = spec.setdefault("tolerations", [])
@@ -904,6 +914,19 @@ class APIServer:
         for pc in _priority.system_priority_class_objects():  # storage_scheduling.go's post-start hook
             if self.store.get(self.key(res.for_plural("priorityclasses"), None, pc["metadata"]["name"])) is None:
                 self.create("priorityclasses", None, pc, source=self.name)
+        # The ``default`` ServiceAccount and the ``kube-root-ca.crt`` ConfigMap of the namespaces
+        # every cluster starts with. upstream: the serviceaccounts and root-ca-cert-publisher
+        # controllers of kube-controller-manager create them within a second of the cluster's
+        # start, long before a user arrives; k8slab creates them here so they exist even before
+        # the controller manager has won its Lease (the controllers then keep them, and create
+        # them in every new namespace: controllers/serviceaccount.py, rootcacertpublisher.py).
+        from . import admission as _adm
+
+        for ns in DEFAULT_NAMESPACES:
+            if self.store.get(self.key(res.for_plural("serviceaccounts"), ns, "default")) is None:
+                self.create("serviceaccounts", ns, _adm.default_service_account(), source=self.name)
+            if self.store.get(self.key(res.for_plural("configmaps"), ns, _adm.ROOT_CA_CONFIGMAP)) is None:
+                self.create("configmaps", ns, _adm.root_ca_configmap(), source=self.name)
 
 
 class _Decoded:

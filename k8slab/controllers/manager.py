@@ -28,6 +28,8 @@ from .namespace import NamespaceController
 from .leader_election import ElectedProcess
 from .node_lifecycle import NodeLifecycleController
 from .replicaset import ReplicaSetController
+from .rootcacertpublisher import RootCACertPublisher
+from .serviceaccount import ServiceAccountsController
 from .taint_eviction import TaintEvictionController
 
 #: (client name, factory) in the order upstream starts them
@@ -43,6 +45,8 @@ CONTROLLERS: list[tuple[str, Callable[[ComponentContext], object]]] = [
     ("endpointslice-controller", EndpointSliceController),
     ("disruption-controller", DisruptionController),
     ("horizontal-pod-autoscaler", HorizontalPodAutoscalerController),
+    ("serviceaccount-controller", ServiceAccountsController),
+    ("root-ca-cert-publisher", RootCACertPublisher),
 ]
 
 

@@ -479,6 +479,11 @@ def describe_containers(label: str, containers: list, statuses: list | None, pod
                 w.write(3, f"{d.get('devicePath', '')} from {d.get('name', '')}\n")
 
 
+def _opt_bool(v) -> str:
+    """A Go ``*bool`` printed with %v: ``<nil>`` when unset."""
+    return "<nil>" if v is None else ("true" if v else "false")
+
+
 def describe_volumes(volumes: list | None, w: Writer, space: str) -> None:
     if not volumes:
         w.write(0, f"{space}Volumes:\t<none>\n")
@@ -518,15 +523,17 @@ def describe_volumes(volumes: list | None, w: Writer, space: str) -> None:
                     w.write(3, f"{item['resourceFieldRef'].get('resource', '')} -> {item.get('path', '')}\n")
         elif v.get("projected") is not None:
             w.write(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n")
+            # upstream: staging/src/k8s.io/kubectl/pkg/describe/describe.go printProjectedVolumeSource
+            # (Optional is a *bool printed with %v: "<nil>" when unset; k8slab prints true/false, not an address)
             for src in v["projected"].get("sources") or []:
                 if src.get("secret") is not None:
                     w.write(2, f"SecretName:\t{src['secret'].get('name', '')}\n"
-                               f"    Optional:\t{'true' if src['secret'].get('optional') else 'false'}\n")
+                               f"    SecretOptionalName:\t{_opt_bool(src['secret'].get('optional'))}\n")
                 elif src.get("downwardAPI") is not None:
                     w.write(2, "DownwardAPI:\ttrue\n")
                 elif src.get("configMap") is not None:
                     w.write(2, f"ConfigMapName:\t{src['configMap'].get('name', '')}\n"
-                               f"    Optional:\t{'true' if src['configMap'].get('optional') else 'false'}\n")
+                               f"    ConfigMapOptional:\t{_opt_bool(src['configMap'].get('optional'))}\n")
                 elif src.get("serviceAccountToken") is not None:
                     w.write(2, f"TokenExpirationSeconds:\t{src['serviceAccountToken'].get('expirationSeconds', 3607)}\n")
         else:

@@ -1298,7 +1298,6 @@ class Kubelet:
         try:
             config["env"] = self._container_env(w, c, sb)
             config["mounts"] = self._container_mounts(w, c)
-            self._service_account_mount(w, config["mounts"])
         except _ConfigError as e:
             if e.reason == "FailedMount":
                 self._event(w.pod, "Warning", "FailedMount", e.message)
@@ -1607,28 +1606,14 @@ class Kubelet:
             sub = m.get("subPath") or ""
             if sub:
                 files = _SubPath(files, sub)
-            ro = bool(m.get("readOnly")) or "configMap" in v or "secret" in v or "downwardAPI" in v
+            ro = bool(m.get("readOnly")) or "configMap" in v or "secret" in v or "downwardAPI" in v or "projected" in v
             out[m.get("mountPath", "")] = (files, ro)
         return out
 
-    def _service_account_mount(self, w: _Pod, mounts: dict) -> None:
-        """The ServiceAccount's files at /var/run/secrets/kubernetes.io/serviceaccount.
-
-        upstream: plugin/pkg/admission/serviceaccount/admission.go adds a projected volume
-        ``kube-api-access-<suffix>`` (token, ca.crt, namespace) and mounts it in every container.
-        k8slab simplification: the pod spec is left as it is and the kubelet mounts the
-        ``namespace`` file (read only) unless ``automountServiceAccountToken`` is false or the
-        container mounts something there itself; no token or ca.crt is projected.
-        """
-        spec = w.pod["spec"]
-        if spec.get("automountServiceAccountToken") is False or SERVICE_ACCOUNT_DIR in mounts:
-            return
-        files = self._pod_volumes.setdefault(w.uid, {}).setdefault("\0kube-api-access", {})
-        files["namespace"] = w.pod["metadata"]["namespace"]
-        mounts[SERVICE_ACCOUNT_DIR] = (files, True)
-
     def _volume_files(self, w: _Pod, v: dict, vols: dict, ns: str) -> dict:
         name = v.get("name", "")
+        if "projected" in v:
+            return self._projected_files(w, v, vols, ns)
         if "hostPath" in v:
             return self._host_paths.setdefault((v["hostPath"] or {}).get("path", ""), {})
         for key, kind, secret, ref_key in (("configMap", "configmaps", False, "name"),
@@ -1664,6 +1649,35 @@ class Kubelet:
                     files[it.get("path", "")] = self._field_ref(w.pod, fr.get("fieldPath", ""), self._sandbox(w))
             return files
         return vols.setdefault(name, {})  # emptyDir (and any other kind: an empty directory)
+
+    def _projected_files(self, w: _Pod, v: dict, vols: dict, ns: str) -> dict:
+        """A projected volume: its sources' files in one directory.
+
+        upstream: pkg/volume/projected/projected.go collectData. This is how the
+        ``kube-api-access-*`` volume that the ServiceAccount admission plugin adds puts
+        ``ca.crt`` (ConfigMap ``kube-root-ca.crt``) and ``namespace`` (downward API) under
+        /var/run/secrets/kubernetes.io/serviceaccount. k8slab simplification: the
+        ``serviceAccountToken`` source projects no ``token`` file (the in-process cluster
+        runs no authenticator; ``serve()`` issues tokens through TokenRequest).
+        """
+        name = v.get("name", "")
+        files: dict = {}
+        for i, src in enumerate((v.get("projected") or {}).get("sources") or []):
+            for key in ("configMap", "secret", "downwardAPI"):
+                if key in src:
+                    sub = dict(src[key] or {})
+                    if key == "secret":  # a projected secret names it "name", a secret volume "secretName"
+                        sub["secretName"] = sub.pop("name", "")
+                    try:
+                        part = self._volume_files(w, {"name": f"\0{name}/{i}", key: sub}, vols, ns)
+                    except _ConfigError as e:
+                        e.message = e.message.replace(f"\0{name}/{i}", name)
+                        raise
+                    files.update(part)
+        cur = vols.setdefault(name, {})
+        cur.clear()
+        cur.update(files)
+        return cur
 
     def _prune_containers(self, w: _Pod, name: str) -> None:
         """Container GC keeps the newest dead instance per container (MaxPerPodContainer = 1)."""
