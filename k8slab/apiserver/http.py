@@ -273,9 +273,7 @@ class Served:
         self.lock = threading.RLock()
         self.token = token or secrets.token_hex(24)
         self._dir = tempfile.mkdtemp(prefix="k8slab-serve-")
-        key = cluster.rng.stream("apiserver/service-account-key").getrandbits(256).to_bytes(32, "big")
-        self.authn = getattr(self.server, "authenticator", None) or Authenticator(self.server, key)
-        self.server.authenticator = self.authn
+        self.authn = self.server.authenticator  # the API server's own (it signs TokenRequests in process too)
         self.authn.add_token(self.token, admin_user())
         self.authz = RBACAuthorizer(self.server)
         self._closed = threading.Event()

@@ -135,6 +135,11 @@ class APIServer:
         self.trace = trace
         self._uid_rng = rng.stream("apiserver/uid")
         self._service_ip_rng = rng.stream("apiserver/service-ip")
+        # ServiceAccount tokens (TokenRequest) are signed with a key of the API server's own
+        from .authn import Authenticator
+
+        key = rng.stream("apiserver/service-account-key").getrandbits(256).to_bytes(32, "big")
+        self.authenticator = Authenticator(self, key)
         self._name_rng = rng.stream("apiserver/generate-name")
         # the ServiceAccount admission plugin's own names.SimpleNameGenerator (kube-api-access-<5>)
         self._sa_volume_rng = rng.stream("apiserver/serviceaccount-admission")
@@ -898,6 +903,12 @@ class APIServer:
             except errors.ApiError:
                 continue  # not (or no longer) running there
         return out
+
+    def create_token(self, namespace: str, name: str, body: dict | None = None, *, source: str = "client") -> dict:
+        """POST serviceaccounts/{name}/token: a TokenRequest answered with a signed token."""
+        self._check_available()
+        self._trace(source, "create/token", res.for_plural("serviceaccounts"), name, namespace)
+        return self.authenticator.token_request(namespace, name, body)
 
     def bootstrap(self) -> None:
         """Create the namespaces every cluster starts with, and the ``default/kubernetes`` Service."""

@@ -74,6 +74,10 @@ class Client:
         """GET nodes/<node>/proxy/metrics/resource: the kubelet's resource usage, through the API server."""
         return self._server.node_stats(node_name, source=self.source)
 
+    def create_token(self, service_account: str, namespace: str, body: dict | None = None) -> dict:
+        """POST serviceaccounts/<name>/token (TokenRequest): ``status.token`` holds the token."""
+        return self._server.create_token(namespace, service_account, body, source=self.source)
+
     def pod_logs(self, name: str, namespace: str, **kw: Any) -> str:
         """GET pods/<name>/log (the API server reads it from the node's kubelet)."""
         return self._server.pod_logs(namespace, name, source=self.source, **kw)

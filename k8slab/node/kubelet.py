@@ -1656,13 +1656,16 @@ class Kubelet:
         upstream: pkg/volume/projected/projected.go collectData. This is how the
         ``kube-api-access-*`` volume that the ServiceAccount admission plugin adds puts
         ``ca.crt`` (ConfigMap ``kube-root-ca.crt``) and ``namespace`` (downward API) under
-        /var/run/secrets/kubernetes.io/serviceaccount. k8slab simplification: the
-        ``serviceAccountToken`` source projects no ``token`` file (the in-process cluster
-        runs no authenticator; ``serve()`` issues tokens through TokenRequest).
+        /var/run/secrets/kubernetes.io/serviceaccount, and ``token`` from a TokenRequest the
+        kubelet makes for the pod's ServiceAccount (pkg/kubelet/token/token_manager.go).
+        Simplification: the token is requested when the volume is set up and not rotated.
         """
         name = v.get("name", "")
         files: dict = {}
         for i, src in enumerate((v.get("projected") or {}).get("sources") or []):
+            sat = src.get("serviceAccountToken")
+            if sat is not None:
+                files[sat.get("path") or "token"] = self._service_account_token(w.pod, sat)
             for key in ("configMap", "secret", "downwardAPI"):
                 if key in src:
                     sub = dict(src[key] or {})
@@ -1678,6 +1681,20 @@ class Kubelet:
         cur.clear()
         cur.update(files)
         return cur
+
+    def _service_account_token(self, pod: dict, sat: dict) -> str:
+        """A bound token for the pod's ServiceAccount, through the API (TokenRequest)."""
+        spec = {"expirationSeconds": int(sat.get("expirationSeconds") or 3600)}
+        if sat.get("audience"):
+            spec["audiences"] = [sat["audience"]]
+        ns = pod["metadata"].get("namespace", "default")
+        sa = (pod.get("spec") or {}).get("serviceAccountName") or "default"
+        try:
+            tr = self.ctx.client.create_token(sa, ns, {"spec": spec})
+        except ApiError as e:
+            raise _ConfigError("FailedMount", f"MountVolume.SetUp failed for volume \"{sat.get('path') or 'token'}\" : "
+                                              f"failed to fetch token: {e.message}") from None
+        return tr["status"]["token"]
 
     def _prune_containers(self, w: _Pod, name: str) -> None:
         """Container GC keeps the newest dead instance per container (MaxPerPodContainer = 1)."""

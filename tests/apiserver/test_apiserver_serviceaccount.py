@@ -95,3 +95,23 @@ def test_deployment_right_after_its_namespace_comes_up_with_the_files():
     assert len(pods) == 1 and pods[0]["status"]["phase"] == "Running"
     assert c.client.get("serviceaccounts", "default", "shop")
     assert_valid_k8s(pods[0])
+
+
+def test_the_kubelet_projects_a_bound_token_that_the_api_server_accepts():
+    import base64
+    import json
+
+    import k8slab
+
+    c = k8slab.Cluster(seed=0, nodes=1)
+    c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "t"},
+             "spec": {"containers": [{"name": "c", "image": "busybox:1.36", "command": ["sh", "-c", "sleep 3600"]}]}})
+    c.run(15)
+    token = c.kubectl("exec t -- cat /var/run/secrets/kubernetes.io/serviceaccount/token").strip()
+    header, payload, sig = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert claims["sub"] == "system:serviceaccount:default:default"
+    assert claims["exp"] - claims["iat"] == 3607
+    user = c.apiserver.authenticator.authenticate_token(token)
+    assert user is not None and user.name == "system:serviceaccount:default:default"
+    assert any(r.verb == "create/token" and r.source == "kubelet/node-1" for r in c.trace)
