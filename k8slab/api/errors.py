@@ -64,6 +64,21 @@ def _details(name: str, group: str, kind: str, **extra: Any) -> dict:
     return d
 
 
+def json_type_name(v: Any) -> str:
+    """How Go's encoding/json names a JSON value's type in ``cannot unmarshal X into ...``."""
+    if isinstance(v, dict):
+        return "object"
+    if isinstance(v, list):
+        return "array"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, (int, float)):
+        return "number"
+    return "null"
+
+
 def not_found(resource: str, group: str, name: str) -> ApiError:
     return ApiError(404, "NotFound", f'{qualified_resource(resource, group)} "{name}" not found',
                     _details(name, group, resource))

@@ -30,7 +30,7 @@ import copy
 import json
 from typing import Any
 
-from .errors import ApiError
+from .errors import ApiError, json_type_name
 
 MERGE = "application/merge-patch+json"
 STRATEGIC = "application/strategic-merge-patch+json"
@@ -1008,11 +1008,11 @@ def _remove(con: Any, key: str, path: str) -> Any:
 def json_patch(doc: Any, ops: Any) -> Any:
     """Apply an RFC 6902 JSON patch to a copy of ``doc``; raises :class:`JSONPatchError`."""
     if not isinstance(ops, list):
-        raise ValueError(f"json: cannot unmarshal {_json_type(ops)} into Go value of type jsonpatch.Patch")
+        raise ValueError(f"json: cannot unmarshal {json_type_name(ops)} into Go value of type jsonpatch.Patch")
     doc = copy.deepcopy(doc)
     for op in ops:
         if not isinstance(op, dict):
-            raise ValueError(f"json: cannot unmarshal {_json_type(op)} into Go value of type jsonpatch.Operation")
+            raise ValueError(f"json: cannot unmarshal {json_type_name(op)} into Go value of type jsonpatch.Operation")
         kind = op.get("op")
         path = op.get("path")
         if kind not in ("add", "remove", "replace", "move", "copy", "test"):
@@ -1081,18 +1081,6 @@ def json_patch(doc: Any, ops: Any) -> Any:
     return doc
 
 
-def _json_type(v: Any) -> str:
-    if isinstance(v, dict):
-        return "object"
-    if isinstance(v, list):
-        return "array"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, (int, float)):
-        return "number"
-    return "null"
 
 
 # ---------------------------------------------------------------------------- the API server's PATCH
@@ -1129,7 +1117,7 @@ def apply_patch(obj: dict, patch: Any, patch_type: str, kind: str = "") -> dict:
     if pt == MERGE:
         if not isinstance(patch, dict):
             raise ApiError(400, "BadRequest",
-                           f"json: cannot unmarshal {_json_type(patch)} into Go value of type map[string]interface {{}}")
+                           f"json: cannot unmarshal {json_type_name(patch)} into Go value of type map[string]interface {{}}")
         return merge_patch(obj, patch)
     if pt == JSON_PATCH:
         try:
@@ -1140,7 +1128,7 @@ def apply_patch(obj: dict, patch: Any, patch_type: str, kind: str = "") -> dict:
             raise _rejected(str(e))
     if not isinstance(patch, dict):
         raise ApiError(400, "BadRequest",
-                       f"json: cannot unmarshal {_json_type(patch)} into Go value of type map[string]interface {{}}")
+                       f"json: cannot unmarshal {json_type_name(patch)} into Go value of type map[string]interface {{}}")
     try:
         return strategic_merge_patch(obj, patch, kind)
     except PatchError as e:

@@ -639,7 +639,7 @@ class _Handler(BaseHTTPRequestHandler):
         obj = decode_body(body, ctype)
         if not isinstance(obj, dict):
             raise errors.bad_request("couldn't get version/kind; json parse error: json: cannot unmarshal "
-                                     f"{_json_kind(obj)} into Go value of type struct {{ APIVersion string "
+                                     f"{errors.json_type_name(obj)} into Go value of type struct {{ APIVersion string "
                                      '"json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }')
         if not obj.get("kind"):
             raise errors.bad_request("Object 'Kind' is missing in '" + body.decode(errors="replace")[:200] + "'")
@@ -859,8 +859,6 @@ def _warn(warnings: list[str]) -> dict | None:
     return {"Warning": ", ".join(f'299 - "{w}"' for w in warnings)}
 
 
-def _json_kind(v: Any) -> str:
-    return {list: "array", str: "string", bool: "bool", type(None): "null"}.get(type(v), "number")
 
 
 def _check_gvk(ri, obj: dict) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from .encoding import compact_json
+from ..api.errors import json_type_name
 from .errors import KubectlError
 
 STDIN = "STDIN"
@@ -194,21 +195,11 @@ def parse_documents(text: str, source: str = STDIN) -> list[dict]:
         value = _jsonable(value)
         if not isinstance(value, dict):
             raise KubectlError(f"error: error parsing {source}: error unmarshaling JSON: while decoding JSON: "
-                               f"json: cannot unmarshal {_json_kind(value)} into Go value of type map[string]interface {{}}")
+                               f"json: cannot unmarshal {json_type_name(value)} into Go value of type map[string]interface {{}}")
         out.append(value)
     return out
 
 
-def _json_kind(v: Any) -> str:
-    if isinstance(v, list):
-        return "array"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, (int, float)):
-        return "number"
-    return "object"
 
 
 def _flatten(obj: dict, source: str, out: list[tuple[dict, str]]) -> None:
