@@ -30,6 +30,7 @@ from .node_lifecycle import NodeLifecycleController
 from .replicaset import ReplicaSetController
 from .rootcacertpublisher import RootCACertPublisher
 from .serviceaccount import ServiceAccountsController
+from .statefulset import StatefulSetController
 from .taint_eviction import TaintEvictionController
 
 #: (client name, factory) in the order upstream starts them
@@ -37,6 +38,7 @@ CONTROLLERS: list[tuple[str, Callable[[ComponentContext], object]]] = [
     ("deployment-controller", DeploymentController),
     ("replicaset-controller", ReplicaSetController),
     ("daemon-set-controller", DaemonSetController),
+    ("statefulset-controller", StatefulSetController),
     ("job-controller", JobController),
     ("node-controller", NodeLifecycleController),
     ("taint-eviction-controller", TaintEvictionController),
