@@ -133,12 +133,18 @@ def apply_defaults(obj: dict, *, create: bool = True) -> dict:
     default_namespace(obj)
     if kind == "Pod":
         _defaults_pod(obj, create)
-    elif kind in ("ReplicaSet", "Deployment"):
+    elif kind in ("ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job"):
         spec = obj.get("spec")
         if not isinstance(spec, dict):
             spec = obj["spec"] = {}
         if kind == "Deployment":
             _defaults_deployment_spec(spec)
+        elif kind == "StatefulSet":
+            _defaults_statefulset_spec(spec)
+        elif kind == "DaemonSet":
+            _defaults_daemonset_spec(spec)
+        elif kind == "Job":
+            _defaults_job_spec(spec)
         elif spec.get("replicas") is None:
             spec["replicas"] = 1  # upstream: SetDefaults_ReplicaSet
         template = spec.get("template")
@@ -227,6 +233,69 @@ def _defaults_deployment_spec(spec: dict) -> None:
         spec["revisionHistoryLimit"] = 10
     if spec.get("progressDeadlineSeconds") is None:
         spec["progressDeadlineSeconds"] = 600
+
+
+def _defaults_statefulset_spec(spec: dict) -> None:
+    """upstream: pkg/apis/apps/v1/defaults.go SetDefaults_StatefulSet (v1.32 feature gates)."""
+    if not spec.get("podManagementPolicy"):
+        spec["podManagementPolicy"] = "OrderedReady"
+    strategy = spec.get("updateStrategy")
+    if not isinstance(strategy, dict):
+        strategy = spec["updateStrategy"] = {}
+    if not strategy.get("type"):
+        strategy["type"] = "RollingUpdate"
+    if strategy["type"] == "RollingUpdate":
+        ru = strategy.get("rollingUpdate")
+        if not isinstance(ru, dict):
+            ru = strategy["rollingUpdate"] = {}
+        if ru.get("partition") is None:
+            ru["partition"] = 0
+    # StatefulSetAutoDeletePVC is beta and on in v1.32
+    policy = spec.get("persistentVolumeClaimRetentionPolicy")
+    if not isinstance(policy, dict):
+        policy = spec["persistentVolumeClaimRetentionPolicy"] = {}
+    policy.setdefault("whenDeleted", "Retain")
+    policy.setdefault("whenScaled", "Retain")
+    if spec.get("replicas") is None:
+        spec["replicas"] = 1
+    if spec.get("revisionHistoryLimit") is None:
+        spec["revisionHistoryLimit"] = 10
+
+
+def _defaults_daemonset_spec(spec: dict) -> None:
+    """upstream: pkg/apis/apps/v1/defaults.go SetDefaults_DaemonSet."""
+    strategy = spec.get("updateStrategy")
+    if not isinstance(strategy, dict):
+        strategy = spec["updateStrategy"] = {}
+    if not strategy.get("type"):
+        strategy["type"] = "RollingUpdate"
+    if strategy["type"] == "RollingUpdate":
+        ru = strategy.get("rollingUpdate")
+        if not isinstance(ru, dict):
+            ru = strategy["rollingUpdate"] = {}
+        if ru.get("maxUnavailable") is None:
+            ru["maxUnavailable"] = 1
+        if ru.get("maxSurge") is None:
+            ru["maxSurge"] = 0
+    if spec.get("revisionHistoryLimit") is None:
+        spec["revisionHistoryLimit"] = 10
+
+
+def _defaults_job_spec(spec: dict) -> None:
+    """upstream: pkg/apis/batch/v1/defaults.go SetDefaults_Job (v1.32 feature gates)."""
+    if spec.get("completions") is None and spec.get("parallelism") is None:
+        spec["completions"] = 1
+        spec["parallelism"] = 1
+    if spec.get("parallelism") is None:
+        spec["parallelism"] = 1
+    if spec.get("backoffLimit") is None:
+        spec["backoffLimit"] = 6
+    if not spec.get("completionMode"):
+        spec["completionMode"] = "NonIndexed"
+    if spec.get("suspend") is None:
+        spec["suspend"] = False
+    if not spec.get("podReplacementPolicy"):  # JobPodReplacementPolicy is beta and on in v1.32
+        spec["podReplacementPolicy"] = "Failed" if spec.get("podFailurePolicy") else "TerminatingOrFailed"
 
 
 # ---------------------------------------------------------------- core/v1 Pod

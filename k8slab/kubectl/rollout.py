@@ -14,7 +14,7 @@ next revision.
 Simplification: ``rollout status`` cannot wait (nothing advances the simulation while a
 command runs); it prints the current status line, as ``--watch=false`` does. Run the
 cluster and ask again. History/undo cover Deployments (DaemonSets and StatefulSets keep
-their history in ControllerRevisions, which k8slab does not serve).
+their history in ControllerRevisions; k8slab's kubectl does not read those yet).
 """
 
 from __future__ import annotations

@@ -17,9 +17,9 @@ Layout (upstream file in brackets):
 - ``plugins/`` one module per in-tree plugin [framework/plugins/*]
 
 k8slab simplifications (each also said where it applies): the volume plugins always Skip
-(no PersistentVolumes are served); PodDisruptionBudgets, Services, ReplicationControllers
-and StatefulSets are not served, so preemption sees no PDBs and the default spreading
-selector comes from a pod's controlling ReplicaSet only; Permit's Wait is not modelled;
+(no PersistentVolumes are served); preemption does not consult PodDisruptionBudgets, and
+the default spreading selector comes from a pod's controlling ReplicaSet only (upstream also
+uses its Services, ReplicationControllers and StatefulSets); Permit's Wait is not modelled;
 scheduler extenders, DynamicResources and in-place resize are not modelled; ties between
 equally scored nodes are broken with one draw from the component's seeded random stream.
 """

@@ -270,3 +270,40 @@ def test_image_tag_and_pull_policy(image, tag, policy):
 def test_unknown_kind_unchanged():
     obj = {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}, "spec": {"x": 1}}
     assert apply_defaults(copy.deepcopy(obj)) == obj
+
+
+def _workload(kind, api="apps/v1", **spec):
+    tmpl = {"metadata": {"labels": {"app": "x"}}, "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}
+    return {"apiVersion": api, "kind": kind, "metadata": {"name": "x"},
+            "spec": {"selector": {"matchLabels": {"app": "x"}}, "template": tmpl, **spec}}
+
+
+@pytest.mark.parametrize("obj,path,expected", [
+    # upstream: pkg/apis/apps/v1/defaults.go SetDefaults_StatefulSet
+    (_workload("StatefulSet"), ("spec", "podManagementPolicy"), "OrderedReady"),
+    (_workload("StatefulSet"), ("spec", "updateStrategy"), {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}),
+    (_workload("StatefulSet"), ("spec", "persistentVolumeClaimRetentionPolicy"),
+     {"whenDeleted": "Retain", "whenScaled": "Retain"}),
+    (_workload("StatefulSet"), ("spec", "replicas"), 1),
+    (_workload("StatefulSet"), ("spec", "revisionHistoryLimit"), 10),
+    (_workload("StatefulSet", updateStrategy={"type": "OnDelete"}), ("spec", "updateStrategy"), {"type": "OnDelete"}),
+    # SetDefaults_DaemonSet
+    (_workload("DaemonSet"), ("spec", "updateStrategy"),
+     {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}}),
+    (_workload("DaemonSet"), ("spec", "revisionHistoryLimit"), 10),
+    # pkg/apis/batch/v1/defaults.go SetDefaults_Job
+    (_workload("Job", "batch/v1"), ("spec", "completions"), 1),
+    (_workload("Job", "batch/v1"), ("spec", "parallelism"), 1),
+    (_workload("Job", "batch/v1", parallelism=3), ("spec", "completions"), None),
+    (_workload("Job", "batch/v1"), ("spec", "backoffLimit"), 6),
+    (_workload("Job", "batch/v1"), ("spec", "completionMode"), "NonIndexed"),
+    (_workload("Job", "batch/v1"), ("spec", "suspend"), False),
+    (_workload("Job", "batch/v1"), ("spec", "podReplacementPolicy"), "TerminatingOrFailed"),
+    (_workload("Job", "batch/v1", podFailurePolicy={"rules": []}), ("spec", "podReplacementPolicy"), "Failed"),
+    (_workload("StatefulSet"), ("spec", "template", "spec", "restartPolicy"), "Always"),
+])
+def test_workload_defaults(obj, path, expected):
+    out = apply_defaults(obj)
+    for k in path[:-1]:
+        out = out[k]
+    assert out.get(path[-1]) == expected
