@@ -212,23 +212,27 @@ def _defaults_hpa(obj: dict) -> None:
 # ---------------------------------------------------------------- apps/v1
 
 
-def _defaults_deployment_spec(spec: dict) -> None:
-    """upstream: pkg/apis/apps/v1/defaults.go SetDefaults_Deployment."""
-    if spec.get("replicas") is None:
-        spec["replicas"] = 1
-    strategy = spec.get("strategy")
+def _default_strategy(spec: dict, field: str, rolling_defaults: dict) -> None:
+    """``spec[field]`` defaults to RollingUpdate, whose ``rollingUpdate`` gets ``rolling_defaults``."""
+    strategy = spec.get(field)
     if not isinstance(strategy, dict):
-        strategy = spec["strategy"] = {}
+        strategy = spec[field] = {}
     if not strategy.get("type"):
         strategy["type"] = "RollingUpdate"
     if strategy["type"] == "RollingUpdate":
         ru = strategy.get("rollingUpdate")
         if not isinstance(ru, dict):
             ru = strategy["rollingUpdate"] = {}
-        if ru.get("maxUnavailable") is None:
-            ru["maxUnavailable"] = "25%"
-        if ru.get("maxSurge") is None:
-            ru["maxSurge"] = "25%"
+        for k, v in rolling_defaults.items():
+            if ru.get(k) is None:
+                ru[k] = v
+
+
+def _defaults_deployment_spec(spec: dict) -> None:
+    """upstream: pkg/apis/apps/v1/defaults.go SetDefaults_Deployment."""
+    if spec.get("replicas") is None:
+        spec["replicas"] = 1
+    _default_strategy(spec, "strategy", {"maxUnavailable": "25%", "maxSurge": "25%"})
     if spec.get("revisionHistoryLimit") is None:
         spec["revisionHistoryLimit"] = 10
     if spec.get("progressDeadlineSeconds") is None:
@@ -239,17 +243,7 @@ def _defaults_statefulset_spec(spec: dict) -> None:
     """upstream: pkg/apis/apps/v1/defaults.go SetDefaults_StatefulSet (v1.32 feature gates)."""
     if not spec.get("podManagementPolicy"):
         spec["podManagementPolicy"] = "OrderedReady"
-    strategy = spec.get("updateStrategy")
-    if not isinstance(strategy, dict):
-        strategy = spec["updateStrategy"] = {}
-    if not strategy.get("type"):
-        strategy["type"] = "RollingUpdate"
-    if strategy["type"] == "RollingUpdate":
-        ru = strategy.get("rollingUpdate")
-        if not isinstance(ru, dict):
-            ru = strategy["rollingUpdate"] = {}
-        if ru.get("partition") is None:
-            ru["partition"] = 0
+    _default_strategy(spec, "updateStrategy", {"partition": 0})
     # StatefulSetAutoDeletePVC is beta and on in v1.32
     policy = spec.get("persistentVolumeClaimRetentionPolicy")
     if not isinstance(policy, dict):
@@ -264,19 +258,7 @@ def _defaults_statefulset_spec(spec: dict) -> None:
 
 def _defaults_daemonset_spec(spec: dict) -> None:
     """upstream: pkg/apis/apps/v1/defaults.go SetDefaults_DaemonSet."""
-    strategy = spec.get("updateStrategy")
-    if not isinstance(strategy, dict):
-        strategy = spec["updateStrategy"] = {}
-    if not strategy.get("type"):
-        strategy["type"] = "RollingUpdate"
-    if strategy["type"] == "RollingUpdate":
-        ru = strategy.get("rollingUpdate")
-        if not isinstance(ru, dict):
-            ru = strategy["rollingUpdate"] = {}
-        if ru.get("maxUnavailable") is None:
-            ru["maxUnavailable"] = 1
-        if ru.get("maxSurge") is None:
-            ru["maxSurge"] = 0
+    _default_strategy(spec, "updateStrategy", {"maxUnavailable": 1, "maxSurge": 0})
     if spec.get("revisionHistoryLimit") is None:
         spec["revisionHistoryLimit"] = 10
 

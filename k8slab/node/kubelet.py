@@ -784,10 +784,7 @@ class Kubelet:
         if not running:
             self._remove_runtime_pod(uid)
             return
-        grace = pod["metadata"].get("deletionGracePeriodSeconds")
-        if grace is None:
-            grace = pod["spec"].get("terminationGracePeriodSeconds", DEFAULT_TERMINATION_GRACE_PERIOD)
-        grace = max(int(grace or 0), MINIMUM_GRACE_PERIOD)
+        grace = _grace_period(pod)
         pending = len(running)
         epoch = self._epoch
 
@@ -1800,10 +1797,7 @@ class Kubelet:
         if not running:
             self._terminated(w)
             return
-        grace = pod["metadata"].get("deletionGracePeriodSeconds")
-        if grace is None:
-            grace = pod["spec"].get("terminationGracePeriodSeconds", DEFAULT_TERMINATION_GRACE_PERIOD)
-        grace = max(int(grace or 0), MINIMUM_GRACE_PERIOD)
+        grace = _grace_period(pod)
         pending = len(running)
         epoch = self._epoch
         order = {c["name"]: i for i, c in enumerate(pod["spec"].get("containers") or [])}
@@ -2013,6 +2007,14 @@ KUBERNETES_SERVICE_ENV = {
     "KUBERNETES_PORT_443_TCP": "tcp://10.96.0.1:443", "KUBERNETES_PORT_443_TCP_PROTO": "tcp",
     "KUBERNETES_PORT_443_TCP_PORT": "443", "KUBERNETES_PORT_443_TCP_ADDR": "10.96.0.1",
 }
+
+
+def _grace_period(pod: dict) -> int:
+    """The kill grace: deletionGracePeriodSeconds, else terminationGracePeriodSeconds, at least the minimum."""
+    grace = pod["metadata"].get("deletionGracePeriodSeconds")
+    if grace is None:
+        grace = pod["spec"].get("terminationGracePeriodSeconds", DEFAULT_TERMINATION_GRACE_PERIOD)
+    return max(int(grace or 0), MINIMUM_GRACE_PERIOD)
 
 
 class _ConfigError(Exception):
